@@ -1,0 +1,62 @@
+"""lca: life-cycle assessment of AI models.
+
+Build or load an inventory, compile it to matrices, solve, report::
+
+    import lca
+    model = lca.load("datasets/cases/bloom.yaml")   # or lca.bloom()
+    result = lca.solve(model)
+    result.phase_table()
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from lca.compile import Matrices, build_matrices
+from lca.errors import (
+    DataNotFound,
+    FormulaError,
+    InputFileError,
+    InventoryError,
+    LcaError,
+    UncertaintyError,
+    UnitError,
+)
+from lca.indicators import Indicator, default_indicators, get_indicator, register_indicator
+from lca.inventory import PHASES, Activity, Exchange, Flow, FunctionalUnit, Model, Parameter
+from lca.solve import Result, Solver, solve
+from lca.units import Q_, ureg
+
+try:
+    __version__ = version("lca")
+except PackageNotFoundError:  # running from a source tree without installation
+    __version__ = "0.0.0+unknown"
+
+
+def datasets_dir() -> Path:
+    """The folder of the shipped datasets (``datasets/`` of the source tree or the wheel)."""
+    from lca.data.paths import datasets_dir as _datasets_dir
+
+    return _datasets_dir()
+
+
+def load(path: str | Path) -> Model:
+    """Load an inventory from a data file (``.yaml``/``.yml``) or a workbook (``.xlsx``)."""
+    from lca.io.loaders import load_inventory
+
+    return load_inventory(path)
+
+
+def bloom() -> Model:
+    """The shipped default case: BLOOM training and deployment (Luccioni et al. 2023)."""
+    return load(datasets_dir() / "cases" / "bloom.yaml")
+
+
+__all__ = [
+    "PHASES", "Activity", "DataNotFound", "Exchange", "Flow", "FormulaError", "FunctionalUnit",
+    "Indicator", "InputFileError", "InventoryError", "LcaError", "Matrices", "Model",
+    "Parameter", "Q_", "Result", "Solver", "UncertaintyError", "UnitError", "__version__",
+    "bloom", "build_matrices", "datasets_dir", "default_indicators", "get_indicator", "load",
+    "register_indicator", "solve", "ureg",
+]

@@ -1,0 +1,72 @@
+"""The ``lca`` command: thin, it parses arguments, calls the library and prints.
+
+Exit status: 0 success, 2 bad input (the message says where), 1 unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+import lca
+from lca.errors import InputFileError, LcaError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``lca`` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except InputFileError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except LcaError as exc:
+        where = f"{args.inventory}: " if getattr(args, "inventory", None) else ""
+        print(f"error: {where}{exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lca", description="Life-cycle assessment of AI models.")
+    parser.add_argument("--version", action="version", version=f"lca {lca.__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="assess an inventory (default: the shipped BLOOM case)")
+    run.add_argument("inventory", nargs="?", help="inventory file (.yaml); default: BLOOM")
+    run.add_argument("--demand", help="activity code to assess instead of the functional unit")
+    run.set_defaults(func=_run)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    model = lca.load(args.inventory) if args.inventory else lca.bloom()
+    demand = None
+    if args.demand:
+        demand = {args.demand: 1.0}
+    result = lca.solve(model, demand)
+    print(_header(model, args))
+    print(format_table(result.phase_table()))
+    for indicator, activities in result.missing().items():
+        print(f"note: {indicator} is incomplete: no data for {', '.join(activities)}")
+    return 0
+
+
+def _header(model: lca.Model, args: argparse.Namespace) -> str:
+    fu = model.functional_unit
+    what = args.demand or (fu.description if fu and fu.description else fu.activity if fu else "")
+    source = args.inventory or "shipped BLOOM case"
+    return f"{model.name}: {what}\n(lca {lca.__version__}, inventory: {Path(source).name})\n"
+
+
+def format_table(frame: pd.DataFrame) -> str:
+    """A phase x indicator table with 4 significant digits."""
+    return frame.map(lambda v: f"{v:.4g}").to_string()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Loading and looking up the shipped datasets."""

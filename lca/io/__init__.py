@@ -1,0 +1,1 @@
+"""Reading and writing inventories and results: data files, workbooks, measured energy."""

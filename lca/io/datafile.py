@@ -1,0 +1,301 @@
+"""The inventory data file: YAML, one record per parameter, activity and flow.
+
+The format (``format: lca-inventory/1``) is documented in docs/inventory-format.md. It is
+read with ``yaml.safe_load`` (no object construction, nothing executed) and every problem
+found is reported with its place in the file, all at once.
+
+Uncertainty fields sit beside the amount they describe, flat, in the amount's unit::
+
+    lifetime: {amount: 6, unit: year, distribution: triangular, min: 4, max: 7,
+               source: "Luccioni et al. 2023, section 4.1"}
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from lca.errors import InputFileError, LcaError, Problem
+from lca.inventory import Activity, Exchange, Flow, FunctionalUnit, Model, Parameter
+from lca.uncertainty.distributions import _SPEC_KEYS, Uncertainty
+
+FORMAT = "lca-inventory/1"
+MAX_BYTES = 20 * 1024 * 1024
+T = TypeVar("T")
+
+_PARAMETER_KEYS = {"amount", "unit", "source", "comment"} | _SPEC_KEYS
+_EXCHANGE_KEYS = {"input", "amount", "unit", "lifetime", "utilisation", "source", "comment"} | _SPEC_KEYS
+_ACTIVITY_KEYS = {"code", "name", "phase", "unit", "location", "production", "missing",
+                  "source", "comment", "exchanges"}
+_FLOW_KEYS = {"code", "name", "unit", "factors", "source"}
+_TOP_KEYS = {"format", "name", "description", "functional_unit", "indicators", "parameters",
+             "flows", "activities", "info", "sources"}
+
+
+def load_model(path: str | os.PathLike[str]) -> Model:
+    """Read an inventory data file.
+
+    Raises
+    ------
+    InputFileError
+        Listing every problem, each with ``file, place``.
+    """
+    path = Path(path)
+    label = path.name
+    if not path.is_file():
+        raise InputFileError([Problem(str(path), "no such file")])
+    if path.stat().st_size > MAX_BYTES:
+        raise InputFileError([Problem(label, f"file is larger than {MAX_BYTES // 2**20} MiB")])
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        where = getattr(exc, "problem_mark", None)
+        place = f"{label}, line {where.line + 1}" if where else label
+        raise InputFileError([Problem(place, f"not valid YAML ({getattr(exc, 'problem', exc)})")]) from None
+    return model_from_dict(data, label)
+
+
+def model_from_dict(data: Any, label: str = "inventory") -> Model:
+    """Build a :class:`Model` from the mapping of a data file; all problems are collected."""
+    problems: list[Problem] = []
+    if not isinstance(data, Mapping):
+        raise InputFileError([Problem(label, "expected a mapping with name, parameters, activities")])
+    _unknown_keys(data, _TOP_KEYS, label, problems)
+    if data.get("format", FORMAT) != FORMAT:
+        problems.append(Problem(f"{label}, format", f"'{data.get('format')}' is not '{FORMAT}'"))
+    model = Model(str(data.get("name") or Path(label).stem), str(data.get("description") or ""))
+    model.info = dict(data.get("info") or {})
+    if data.get("sources"):
+        model.info["sources"] = dict(data["sources"])
+    if data.get("indicators"):
+        model.info["indicators"] = list(data["indicators"])
+
+    for name, spec in _mapping(data.get("parameters"), f"{label}, parameters", problems).items():
+        where = f"{label}, parameters.{name}"
+        par = _record(lambda: _parameter(str(name), spec, where), where, problems)
+        if par is not None:
+            _record(lambda p=par: model.add_parameter(p), where, problems)
+    for n, spec in enumerate(_sequence(data.get("flows"), f"{label}, flows", problems)):
+        where = f"{label}, flows[{n}]"
+        flow = _record(lambda: _flow(spec, where), where, problems)
+        if flow is not None:
+            _record(lambda f=flow: model.add_flow(f), where, problems)
+    activities = _sequence(data.get("activities"), f"{label}, activities", problems)
+    if not activities:
+        problems.append(Problem(f"{label}, activities", "no activities"))
+    for n, spec in enumerate(activities):
+        where = f"{label}, activities[{n}]"
+        if isinstance(spec, Mapping) and spec.get("code"):
+            where = f"{label}, activities.{spec['code']}"
+        act = _record(lambda: _activity(spec, where, problems), where, problems)
+        if act is not None:
+            _record(lambda a=act: model.add_activity(a), where, problems)
+    fu = data.get("functional_unit")
+    if not isinstance(fu, Mapping) or "activity" not in fu:
+        problems.append(Problem(f"{label}, functional_unit", "expected {activity: CODE, amount: 1, unit: ...}"))
+    else:
+        model.functional_unit = FunctionalUnit(str(fu["activity"]), _number(fu.get("amount", 1), f"{label}, functional_unit.amount"),
+                                               str(fu.get("unit") or ""), str(fu.get("description") or ""))
+    if problems:
+        raise InputFileError(problems)
+    return model
+
+
+def _parameter(name: str, spec: Any, where: str) -> Parameter:
+    if not isinstance(spec, Mapping):
+        spec = {"amount": spec}
+    _unknown_keys(spec, _PARAMETER_KEYS, where)
+    if "amount" not in spec:
+        raise LcaError("missing 'amount' (a number or a formula)")
+    amount = _amount(spec["amount"])
+    uncertainty = _uncertainty(spec, amount, where)
+    return Parameter(name, amount, str(spec.get("unit") or ""), uncertainty,
+                     str(spec.get("source") or ""), str(spec.get("comment") or ""))
+
+
+def _exchange(spec: Any, where: str) -> Exchange:
+    if not isinstance(spec, Mapping):
+        raise LcaError("expected a mapping {input, amount, unit}")
+    _unknown_keys(spec, _EXCHANGE_KEYS, where)
+    for key in ("input", "amount"):
+        if key not in spec:
+            raise LcaError(f"missing '{key}'")
+    amount = _amount(spec["amount"])
+    return Exchange(str(spec["input"]), amount, str(spec.get("unit") or ""),
+                    _uncertainty(spec, amount, where),
+                    _optional_amount(spec.get("lifetime")), _optional_amount(spec.get("utilisation")),
+                    str(spec.get("source") or ""), str(spec.get("comment") or ""))
+
+
+def _activity(spec: Any, where: str, problems: list[Problem]) -> Activity:
+    if not isinstance(spec, Mapping):
+        raise LcaError("expected a mapping {code, name, phase, unit, exchanges}")
+    _unknown_keys(spec, _ACTIVITY_KEYS, where)
+    if not spec.get("code"):
+        raise LcaError("missing 'code'")
+    exchanges = []
+    for n, exc in enumerate(_sequence(spec.get("exchanges"), f"{where}.exchanges", problems)):
+        exc_where = f"{where}.exchanges[{n}]"
+        parsed = _record(lambda: _exchange(exc, exc_where), exc_where, problems)
+        if parsed is not None:
+            exchanges.append(parsed)
+    phase = spec.get("phase")
+    return Activity(
+        code=str(spec["code"]), name=str(spec.get("name") or spec["code"]),
+        phase=None if phase in (None, "", "background") else str(phase),
+        unit=str(spec.get("unit") or "unit"), exchanges=exchanges,
+        location=str(spec.get("location") or ""),
+        production=_number(spec.get("production", 1.0), f"{where}.production"),
+        missing=tuple(str(m) for m in spec.get("missing") or ()),
+        source=str(spec.get("source") or ""), comment=str(spec.get("comment") or ""),
+    )
+
+
+def _flow(spec: Any, where: str) -> Flow:
+    if not isinstance(spec, Mapping) or not spec.get("code"):
+        raise LcaError("expected a mapping {code, name, unit, factors}")
+    _unknown_keys(spec, _FLOW_KEYS, where)
+    factors = {str(k): _number(v, f"{where}.factors.{k}") for k, v in (spec.get("factors") or {}).items()}
+    return Flow(str(spec["code"]), str(spec.get("name") or spec["code"]), str(spec.get("unit") or ""),
+                factors, str(spec.get("source") or ""))
+
+
+# -- writing ---------------------------------------------------------------------------------
+def model_to_dict(model: Model) -> dict[str, Any]:
+    """The data-file mapping of ``model`` (``load`` of its dump gives an equal model)."""
+    info = dict(model.info)
+    data: dict[str, Any] = {"format": FORMAT, "name": model.name, "description": model.description}
+    if "indicators" in info:
+        data["indicators"] = info.pop("indicators")
+    if "sources" in info:
+        data["sources"] = info.pop("sources")
+    if info:
+        data["info"] = info
+    fu = model.functional_unit
+    if fu is not None:
+        data["functional_unit"] = _clean({"activity": fu.activity, "amount": fu.amount,
+                                          "unit": fu.unit, "description": fu.description})
+    data["parameters"] = {
+        p.name: _clean({"amount": p.amount, "unit": p.unit, **_spec(p.uncertainty),
+                        "source": p.source, "comment": p.comment})
+        for p in model.parameters.values()
+    }
+    if model.flows:
+        data["flows"] = [_clean({"code": f.code, "name": f.name, "unit": f.unit,
+                                 "factors": dict(f.factors), "source": f.source})
+                         for f in model.flows.values()]
+    data["activities"] = [
+        _clean({"code": a.code, "name": a.name, "phase": a.phase, "unit": a.unit,
+                "location": a.location, "production": None if a.production == 1 else a.production,
+                "missing": list(a.missing), "source": a.source, "comment": a.comment,
+                "exchanges": [_clean({"input": e.input, "amount": e.amount, "unit": e.unit,
+                                      "lifetime": e.lifetime, "utilisation": e.utilisation,
+                                      **_spec(e.uncertainty), "source": e.source,
+                                      "comment": e.comment}) for e in a.exchanges]})
+        for a in model.activities.values()
+    ]
+    return data
+
+
+def dump_model(model: Model, path: str | os.PathLike[str]) -> None:
+    """Write ``model`` as a data file, atomically (temporary file, then rename)."""
+    text = yaml.safe_dump(model_to_dict(model), sort_keys=False, allow_unicode=True, width=100)
+    write_atomic(path, text.encode("utf-8"))
+
+
+def write_atomic(path: str | os.PathLike[str], payload: bytes) -> None:
+    """Write ``payload`` to ``path`` via a temporary file in the same folder, then rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def _record(build: Callable[[], T], where: str, problems: list[Problem]) -> T | None:
+    try:
+        return build()
+    except InputFileError as exc:
+        problems.extend(exc.problems)
+    except LcaError as exc:
+        message = str(exc)
+        problems.append(Problem(where, message.removeprefix(f"{where}: ")))
+    return None
+
+
+def _unknown_keys(spec: Mapping[str, Any], known: set[str], where: str,
+                  problems: list[Problem] | None = None) -> None:
+    unknown = sorted(str(k) for k in spec if k not in known)
+    if not unknown:
+        return
+    message = f"unknown field(s) {', '.join(unknown)}; expected some of {', '.join(sorted(known))}"
+    if problems is None:
+        raise LcaError(message)
+    problems.append(Problem(where, message))
+
+
+def _mapping(value: Any, where: str, problems: list[Problem]) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        problems.append(Problem(where, "expected a mapping of name: {amount, unit, ...}"))
+        return {}
+    return value
+
+
+def _sequence(value: Any, where: str, problems: list[Problem]) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append(Problem(where, "expected a list"))
+        return []
+    return value
+
+
+def _amount(value: Any) -> float | str:
+    if isinstance(value, bool) or value is None:
+        raise LcaError(f"amount {value!r} is not a number or a formula")
+    if isinstance(value, int | float):
+        return float(value)
+    return str(value)
+
+
+def _optional_amount(value: Any) -> float | str | None:
+    return None if value is None else _amount(value)
+
+
+def _number(value: Any, where: str) -> float:
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        return float(value)
+    except (TypeError, ValueError):
+        raise LcaError(f"{where}: {value!r} is not a number") from None
+
+
+def _uncertainty(spec: Mapping[str, Any], amount: float | str, where: str) -> Uncertainty | None:
+    fields = {k: v for k, v in spec.items() if k in _SPEC_KEYS}
+    if not fields:
+        return None
+    central = amount if isinstance(amount, float) else float("nan")
+    if not isinstance(amount, float) and fields.get("distribution") not in (None, "fixed", 1):
+        raise LcaError("a formula amount takes its uncertainty from its parameters; remove its distribution")
+    return Uncertainty.from_spec(fields, central, where)
+
+
+def _spec(uncertainty: Uncertainty | None) -> dict[str, Any]:
+    return uncertainty.to_spec() if uncertainty is not None else {}
+
+
+def _clean(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if v not in (None, "", [], {})}
