@@ -36,11 +36,16 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lca", description="Life-cycle assessment of AI models.")
     parser.add_argument("--version", action="version", version=f"lca {lca.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    for add_command in COMMANDS:
+        add_command(sub)
+    return parser
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="assess an inventory (default: the shipped BLOOM case)")
     run.add_argument("inventory", nargs="?", help="inventory file (.yaml); default: BLOOM")
     run.add_argument("--demand", help="activity code to assess instead of the functional unit")
     run.set_defaults(func=_run)
-    return parser
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -66,6 +71,12 @@ def _header(model: lca.Model, args: argparse.Namespace) -> str:
 def format_table(frame: pd.DataFrame) -> str:
     """A phase x indicator table with 4 significant digits."""
     return frame.map(lambda v: f"{v:.4g}").to_string()
+
+
+#: Each adds one sub-command to the parser; a new command is one function and one line here.
+COMMANDS = [
+    _add_run,
+]
 
 
 if __name__ == "__main__":  # pragma: no cover

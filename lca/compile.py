@@ -29,8 +29,8 @@ from lca.errors import FormulaError, InventoryError, LcaError, UnitError
 from lca.formulas import Formula, is_number
 from lca.indicators import Indicator, get_indicator, registered_indicators
 from lca.inventory import PHASES, Activity, Exchange, Flow, Model, suggest
-from lca.units import Q_, conversion_factor, parse_unit, ureg
 from lca.uncertainty.distributions import Uncertainty
+from lca.units import Q_, conversion_factor, parse_unit, ureg
 
 MAX_FORMULA_LENGTH = 2000
 
@@ -205,9 +205,7 @@ def build_matrices(model: Model) -> Matrices:
                 bio.append((flow_index[exc.input], j, amount, amount.evaluate(params.base_values)))
             else:
                 known = list(index) + list(flow_index)
-                raise InventoryError(
-                    f"{where}: no activity or flow '{exc.input}'{suggest(exc.input, known)}"
-                )
+                raise InventoryError(f"{where}: no activity or flow '{exc.input}'{suggest(exc.input, known)}")
 
     n = len(activities)
     t_rows, t_cols, t_amounts, t_values = _columns(tech)
@@ -226,8 +224,12 @@ def build_matrices(model: Model) -> Matrices:
         technosphere=technosphere,
         biosphere=biosphere,
         characterisation=characterisation,
-        tech_rows=t_rows, tech_cols=t_cols, tech_amounts=tuple(t_amounts),
-        bio_rows=b_rows, bio_cols=b_cols, bio_amounts=tuple(b_amounts),
+        tech_rows=t_rows,
+        tech_cols=t_cols,
+        tech_amounts=tuple(t_amounts),
+        bio_rows=b_rows,
+        bio_cols=b_cols,
+        bio_amounts=tuple(b_amounts),
         parameters=params,
         demand=_demand(model, index, units),
         missing=_missing(activities, indicators),
@@ -293,15 +295,18 @@ def compile_parameters(model: Model) -> CompiledParameters:
 
 
 # -- exchanges ------------------------------------------------------------------------------
-def _compile_exchange(exc: Exchange, target: pint.Unit, sign: float, per: pint.Unit,
-                      params: CompiledParameters, where: str) -> CompiledAmount:
+def _compile_exchange(
+    exc: Exchange, target: pint.Unit, sign: float, per: pint.Unit, params: CompiledParameters, where: str
+) -> CompiledAmount:
     numerator = _expr(exc.amount, exc.unit, exc.uncertainty, params, f"{where} amount")
     denominators: tuple[Expr, ...] = ()
     if exc.is_amortised:
-        lifetime = _expr(exc.lifetime if exc.lifetime is not None else "1 year", "",
-                         None, params, f"{where} lifetime")
-        utilisation = _expr(exc.utilisation if exc.utilisation is not None else 1.0, "",
-                            None, params, f"{where} utilisation")
+        lifetime = _expr(
+            exc.lifetime if exc.lifetime is not None else "1 year", "", None, params, f"{where} lifetime"
+        )
+        utilisation = _expr(
+            exc.utilisation if exc.utilisation is not None else 1.0, "", None, params, f"{where} utilisation"
+        )
         _check_amortisation(lifetime, utilisation, params, where)
         denominators = (lifetime, utilisation)
     result = _quantity_of(numerator, params, where)
@@ -318,8 +323,7 @@ def _compile_exchange(exc: Exchange, target: pint.Unit, sign: float, per: pint.U
     return CompiledAmount(where, numerator, denominators, sign * to_target)
 
 
-def _check_amortisation(lifetime: Expr, utilisation: Expr, params: CompiledParameters,
-                        where: str) -> None:
+def _check_amortisation(lifetime: Expr, utilisation: Expr, params: CompiledParameters, where: str) -> None:
     life = _quantity_of(lifetime, params, where)
     if life.dimensionality != ureg.year.dimensionality:
         raise UnitError(f"{where} lifetime: '{life:~P}' is not a time; give it a unit such as year")
@@ -336,8 +340,9 @@ def _check_amortisation(lifetime: Expr, utilisation: Expr, params: CompiledParam
         )
 
 
-def _expr(value: Any, unit_text: str, uncertainty: Uncertainty | None,
-          params: CompiledParameters, where: str) -> Expr:
+def _expr(
+    value: Any, unit_text: str, uncertainty: Uncertainty | None, params: CompiledParameters, where: str
+) -> Expr:
     """A number with ``unit_text``, a quantity text ('6 year') or a formula."""
     if is_number(value):
         unit = parse_unit(unit_text, f"{where} unit")
@@ -363,13 +368,11 @@ def _expr(value: Any, unit_text: str, uncertainty: Uncertainty | None,
     for name in formula.names:
         if name not in params.base_values:
             raise FormulaError(
-                f"{where}: formula '{text}' uses unknown name "
-                f"'{name}'{suggest(name, params.base_values)}"
+                f"{where}: formula '{text}' uses unknown name '{name}'{suggest(name, params.base_values)}"
             )
     if uncertainty is not None and uncertainty.is_uncertain:
         raise InventoryError(
-            f"{where}: a formula amount takes its uncertainty from its parameters; "
-            "remove its distribution"
+            f"{where}: a formula amount takes its uncertainty from its parameters; remove its distribution"
         )
     q = _evaluate_quantity(formula, params.quantities, where).to_base_units()
     return Expr(formula, math.nan, q.units)
@@ -399,8 +402,9 @@ def _parse_formula(text: Any, where: str) -> Formula:
     return Formula.parse(text, where)
 
 
-def _evaluate_quantity(formula: Formula, quantities: Mapping[str, pint.Quantity],
-                       where: str) -> pint.Quantity:
+def _evaluate_quantity(
+    formula: Formula, quantities: Mapping[str, pint.Quantity], where: str
+) -> pint.Quantity:
     try:
         with np.errstate(all="raise"):
             value = formula.evaluate(quantities)
@@ -448,8 +452,7 @@ def _check_activities(model: Model) -> None:
         where = f"activity '{act.code}'"
         if act.phase is not None and act.phase not in PHASES:
             raise InventoryError(
-                f"{where}: phase '{act.phase}' is not one of {', '.join(PHASES)}"
-                f"{suggest(act.phase, PHASES)}"
+                f"{where}: phase '{act.phase}' is not one of {', '.join(PHASES)}{suggest(act.phase, PHASES)}"
             )
         if not (is_number(act.production) and float(act.production) > 0):
             raise InventoryError(f"{where}: production is {act.production!r}, expected > 0")
@@ -461,9 +464,7 @@ def _demand(model: Model, index: dict[str, int], units: list[pint.Unit]) -> np.n
     if fu is None:
         raise InventoryError(f"model '{model.name}' has no functional unit")
     if fu.activity not in index:
-        raise InventoryError(
-            f"functional unit: no activity '{fu.activity}'{suggest(fu.activity, index)}"
-        )
+        raise InventoryError(f"functional unit: no activity '{fu.activity}'{suggest(fu.activity, index)}")
     j = index[fu.activity]
     unit = parse_unit(fu.unit, "functional unit unit") if fu.unit else units[j]
     vector[j] = float(fu.amount) * conversion_factor(unit, units[j], "functional unit")
@@ -481,7 +482,9 @@ def _missing(activities: list[Activity], indicators: list[Indicator]) -> dict[st
     return {k: tuple(v) for k, v in missing.items()}
 
 
-def _columns(entries: list[tuple[int, int, Any, float]]) -> tuple[np.ndarray, np.ndarray, list[Any], np.ndarray]:
+def _columns(
+    entries: list[tuple[int, int, Any, float]],
+) -> tuple[np.ndarray, np.ndarray, list[Any], np.ndarray]:
     rows = np.array([e[0] for e in entries], dtype=np.int64)
     cols = np.array([e[1] for e in entries], dtype=np.int64)
     values = np.array([e[3] for e in entries], dtype=float)

@@ -92,9 +92,7 @@ class Formula:
         try:
             tree = ast.parse(source, mode="eval")
         except SyntaxError as exc:
-            raise FormulaError(
-                f"{label}formula '{source}' is not valid arithmetic ({exc.msg})"
-            ) from None
+            raise FormulaError(f"{label}formula '{source}' is not valid arithmetic ({exc.msg})") from None
         names: set[str] = set()
         evaluate = _compile(tree.body, source, label, names)
         return cls(source, frozenset(names), evaluate)
@@ -109,9 +107,7 @@ class Formula:
         """
         missing = self.names.difference(values)
         if missing:
-            raise FormulaError(
-                f"formula '{self.text}' uses unknown name(s): {', '.join(sorted(missing))}"
-            )
+            raise FormulaError(f"formula '{self.text}' uses unknown name(s): {', '.join(sorted(missing))}")
         return self._evaluate(values)
 
     def __str__(self) -> str:
@@ -158,9 +154,7 @@ def _compile_call(node: ast.Call, source: str, label: str, names: set[str]) -> E
     count = len(node.args)
     if (arity is None and count < 2) or (arity is not None and count != arity):
         expected = "two or more arguments" if arity is None else f"{arity} argument"
-        raise FormulaError(
-            f"{label}formula '{source}': {node.func.id}() takes {expected}, got {count}"
-        )
+        raise FormulaError(f"{label}formula '{source}': {node.func.id}() takes {expected}, got {count}")
     args = [_compile(arg, source, label, names) for arg in node.args]
     if len(args) == 1:
         only = args[0]

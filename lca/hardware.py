@@ -47,8 +47,9 @@ def check_fraction(value: float | pint.Quantity, field: str) -> float:
     return number
 
 
-def embodied_share(embodied: pint.Quantity, use_time: pint.Quantity,
-                   lifetime: pint.Quantity, utilisation: float) -> pint.Quantity:
+def embodied_share(
+    embodied: pint.Quantity, use_time: pint.Quantity, lifetime: pint.Quantity, utilisation: float
+) -> pint.Quantity:
     """Share of an embodied impact allocated to a job: ``E * t / (L * u)``.
 
     Parameters
@@ -67,8 +68,9 @@ def embodied_share(embodied: pint.Quantity, use_time: pint.Quantity,
     return (embodied * use_time / (lifetime * u)).to(embodied.units)
 
 
-def use_energy(power: pint.Quantity, time: pint.Quantity, pue: float = 1.0,
-               load: float = 1.0) -> pint.Quantity:
+def use_energy(
+    power: pint.Quantity, time: pint.Quantity, pue: float = 1.0, load: float = 1.0
+) -> pint.Quantity:
     """Facility energy of a load: ``power * load * time * PUE`` (kWh).
 
     ``pue`` must be >= 1 and ``load`` in [0, 1].
@@ -80,16 +82,27 @@ def use_energy(power: pint.Quantity, time: pint.Quantity, pue: float = 1.0,
     return (power * load * time * pue).to("kWh")
 
 
-def green_algorithms_energy(time: pint.Quantity, *, n_gpu: int = 0, gpu_power: pint.Quantity = Q_(0, "W"),
-                            gpu_load: float = 1.0, n_cpu: int = 0, cpu_power: pint.Quantity = Q_(0, "W"),
-                            memory: pint.Quantity = Q_(0, "GB"),
-                            memory_power: pint.Quantity = Q_(0.3725, "W/GB"),
-                            pue: float = 1.67) -> pint.Quantity:
+def green_algorithms_energy(
+    time: pint.Quantity,
+    *,
+    n_gpu: int = 0,
+    gpu_power: pint.Quantity | None = None,
+    gpu_load: float = 1.0,
+    n_cpu: int = 0,
+    cpu_power: pint.Quantity | None = None,
+    memory: pint.Quantity | None = None,
+    memory_power: pint.Quantity | None = None,
+    pue: float = 1.67,
+) -> pint.Quantity:
     """Energy in the Green Algorithms form (Lannelongue et al. 2021).
 
     ``E = (n_gpu * P_gpu * load + n_cpu * P_cpu + P_mem * memory) * t * PUE``; the
-    memory power (0.3725 W/GB) and PUE (1.67) defaults are theirs.
+    memory power (0.3725 W/GB when None) and PUE (1.67) defaults are theirs.
     """
+    gpu_power = Q_(0, "W") if gpu_power is None else gpu_power
+    cpu_power = Q_(0, "W") if cpu_power is None else cpu_power
+    memory = Q_(0, "GB") if memory is None else memory
+    memory_power = Q_(0.3725, "W/GB") if memory_power is None else memory_power
     power = n_gpu * gpu_power * gpu_load + n_cpu * cpu_power + memory_power * memory
     return use_energy(power, time, pue)
 
@@ -100,8 +113,14 @@ def onsite_water(it_energy: pint.Quantity, wue: pint.Quantity) -> pint.Quantity:
 
 
 # -- builders: the same formulas as inventory records ----------------------------------------
-def add_grid_mix(model: Model, code: str, factors: Mapping[str, pint.Quantity | str],
-                 location: str = "", source: str = "", name: str | None = None) -> Activity:
+def add_grid_mix(
+    model: Model,
+    code: str,
+    factors: Mapping[str, pint.Quantity | str],
+    location: str = "",
+    source: str = "",
+    name: str | None = None,
+) -> Activity:
     """Add ``electricity, <location>``: 1 kWh with one factor per indicator.
 
     ``factors`` maps indicator codes to per-kWh quantities, e.g.
@@ -112,12 +131,27 @@ def add_grid_mix(model: Model, code: str, factors: Mapping[str, pint.Quantity | 
         q = Q_(factor) if isinstance(factor, str) else factor
         per_kwh = q * Q_(1, "kWh")
         exchanges.append(Exchange(indicator, float(per_kwh.magnitude), f"{per_kwh.units}", source=source))
-    return model.add_activity(Activity(code, name or f"electricity, {location or code}", None,
-                                       "kWh", exchanges, location=location, source=source))
+    return model.add_activity(
+        Activity(
+            code,
+            name or f"electricity, {location or code}",
+            None,
+            "kWh",
+            exchanges,
+            location=location,
+            source=source,
+        )
+    )
 
 
-def hardware_use(hardware: str, use_time: float | str, unit: str = "h", *,
-                 lifetime: float | str = "lifetime", utilisation: float | str = "utilisation",
-                 source: str = "") -> Exchange:
+def hardware_use(
+    hardware: str,
+    use_time: float | str,
+    unit: str = "h",
+    *,
+    lifetime: float | str = "lifetime",
+    utilisation: float | str = "utilisation",
+    source: str = "",
+) -> Exchange:
     """An exchange that amortises one ``hardware`` item over its lifetime and utilisation."""
     return Exchange(hardware, use_time, unit, lifetime=lifetime, utilisation=utilisation, source=source)

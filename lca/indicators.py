@@ -52,14 +52,22 @@ class Indicator:
 
 
 _DEFAULTS = (
-    Indicator("GWP", "Climate change, global warming potential (GWP100)", "kg CO2 eq",
-              "IPCC AR6 GWP100, as used by EF 3.1 and ecoinvent"),
-    Indicator("ADP", "Abiotic depletion potential, minerals and metals", "kg Sb eq",
-              "CML-IA ultimate reserves, as used by EF 3.1 (ADPe)"),
-    Indicator("PE", "Primary energy consumption", "MJ",
-              "Cumulative energy demand, renewable and non-renewable"),
-    Indicator("WATER", "Water consumption", "L",
-              "Consumed (not returned) fresh water, on-site and off-site"),
+    Indicator(
+        "GWP",
+        "Climate change, global warming potential (GWP100)",
+        "kg CO2 eq",
+        "IPCC AR6 GWP100, as used by EF 3.1 and ecoinvent",
+    ),
+    Indicator(
+        "ADP",
+        "Abiotic depletion potential, minerals and metals",
+        "kg Sb eq",
+        "CML-IA ultimate reserves, as used by EF 3.1 (ADPe)",
+    ),
+    Indicator(
+        "PE", "Primary energy consumption", "MJ", "Cumulative energy demand, renewable and non-renewable"
+    ),
+    Indicator("WATER", "Water consumption", "L", "Consumed (not returned) fresh water, on-site and off-site"),
 )
 
 _REGISTRY: dict[str, Indicator] = {i.code: i for i in _DEFAULTS}

@@ -241,15 +241,19 @@ class Model:
         """
         graph = nx.DiGraph(name=self.name)
         for act in self.activities.values():
-            graph.add_node(act.code, kind="activity", name=act.name, phase=act.phase_label,
-                           unit=act.unit, location=act.location)
+            graph.add_node(
+                act.code,
+                kind="activity",
+                name=act.name,
+                phase=act.phase_label,
+                unit=act.unit,
+                location=act.location,
+            )
         for act in self.activities.values():
             for exc in act.exchanges:
                 if exc.input not in graph:
-                    graph.add_node(exc.input, kind="flow", name=exc.input, phase=None,
-                                   unit=exc.unit)
-                graph.add_edge(exc.input, act.code, amount=exc.amount, unit=exc.unit,
-                               exchange=exc)
+                    graph.add_node(exc.input, kind="flow", name=exc.input, phase=None, unit=exc.unit)
+                graph.add_edge(exc.input, act.code, amount=exc.amount, unit=exc.unit, exchange=exc)
         return graph
 
     def phases(self) -> list[str]:

@@ -141,16 +141,18 @@ class Result:
         """
         m = self.matrices
         n_ind, n_act = self.direct.shape
-        return pd.DataFrame({
-            "activity": np.tile(m.activities, n_ind),
-            "name": np.tile(m.activity_names, n_ind),
-            "phase": np.tile(m.phases, n_ind),
-            "indicator": np.repeat(self.indicator_codes, n_act),
-            "unit": np.repeat([format_unit(i.unit) for i in m.indicators], n_act),
-            "supply": np.tile(self.supply, n_ind),
-            "direct": self.direct.ravel(),
-            "attributed": self.attributed.ravel(),
-        })
+        return pd.DataFrame(
+            {
+                "activity": np.tile(m.activities, n_ind),
+                "name": np.tile(m.activity_names, n_ind),
+                "phase": np.tile(m.phases, n_ind),
+                "indicator": np.repeat(self.indicator_codes, n_act),
+                "unit": np.repeat([format_unit(i.unit) for i in m.indicators], n_act),
+                "supply": np.tile(self.supply, n_ind),
+                "direct": self.direct.ravel(),
+                "attributed": self.attributed.ravel(),
+            }
+        )
 
     def activity_total(self, code: str, indicator: str, attributed: bool = True) -> pint.Quantity:
         """One activity's contribution to one indicator."""
@@ -200,8 +202,13 @@ def _background_unit_impacts(m: Matrices) -> np.ndarray | None:
     return lu.solve(np.ascontiguousarray(cb.T), trans="T").T
 
 
-def _attribute(m: Matrices, supply: np.ndarray, direct: np.ndarray,
-               unit_background: np.ndarray | None, demand: np.ndarray) -> np.ndarray:
+def _attribute(
+    m: Matrices,
+    supply: np.ndarray,
+    direct: np.ndarray,
+    unit_background: np.ndarray | None,
+    demand: np.ndarray,
+) -> np.ndarray:
     if unit_background is None:
         return direct.copy()
     background = np.array([p == BACKGROUND for p in m.phases])

@@ -83,9 +83,7 @@ def parse_unit(text: str, field: str) -> pint.Unit:
         return ureg.Unit(text)
     except (pint.errors.UndefinedUnitError, AttributeError, ValueError, TypeError) as exc:
         hint = _suggest_unit(text)
-        raise UnitError(
-            f"{field}: unit '{text}' is not a unit{hint} ({exc.__class__.__name__})"
-        ) from None
+        raise UnitError(f"{field}: unit '{text}' is not a unit{hint} ({exc.__class__.__name__})") from None
     except Exception as exc:  # pint's parser raises several kinds on garbage
         raise UnitError(f"{field}: unit '{text}' cannot be parsed ({exc})") from None
 
@@ -93,9 +91,36 @@ def parse_unit(text: str, field: str) -> pint.Unit:
 def _suggest_unit(text: str) -> str:
     import difflib
 
-    known = ["kWh", "MWh", "GWh", "Wh", "W", "kW", "MW", "h", "day", "year", "kg", "g", "t",
-             "kg CO2 eq", "g CO2 eq", "t CO2 eq", "kg Sb eq", "MJ", "L", "m**3", "item",
-             "request", "run", "km", "t*km", "GB", "TB", "percent"]
+    known = [
+        "kWh",
+        "MWh",
+        "GWh",
+        "Wh",
+        "W",
+        "kW",
+        "MW",
+        "h",
+        "day",
+        "year",
+        "kg",
+        "g",
+        "t",
+        "kg CO2 eq",
+        "g CO2 eq",
+        "t CO2 eq",
+        "kg Sb eq",
+        "MJ",
+        "L",
+        "m**3",
+        "item",
+        "request",
+        "run",
+        "km",
+        "t*km",
+        "GB",
+        "TB",
+        "percent",
+    ]
     close = difflib.get_close_matches(text, known, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 

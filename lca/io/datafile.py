@@ -30,11 +30,31 @@ T = TypeVar("T")
 
 _PARAMETER_KEYS = {"amount", "unit", "source", "comment"} | _SPEC_KEYS
 _EXCHANGE_KEYS = {"input", "amount", "unit", "lifetime", "utilisation", "source", "comment"} | _SPEC_KEYS
-_ACTIVITY_KEYS = {"code", "name", "phase", "unit", "location", "production", "missing",
-                  "source", "comment", "exchanges"}
+_ACTIVITY_KEYS = {
+    "code",
+    "name",
+    "phase",
+    "unit",
+    "location",
+    "production",
+    "missing",
+    "source",
+    "comment",
+    "exchanges",
+}
 _FLOW_KEYS = {"code", "name", "unit", "factors", "source"}
-_TOP_KEYS = {"format", "name", "description", "functional_unit", "indicators", "parameters",
-             "flows", "activities", "info", "sources"}
+_TOP_KEYS = {
+    "format",
+    "name",
+    "description",
+    "functional_unit",
+    "indicators",
+    "parameters",
+    "flows",
+    "activities",
+    "info",
+    "sources",
+}
 
 
 def load_model(path: str | os.PathLike[str]) -> Model:
@@ -77,14 +97,14 @@ def model_from_dict(data: Any, label: str = "inventory") -> Model:
 
     for name, spec in _mapping(data.get("parameters"), f"{label}, parameters", problems).items():
         where = f"{label}, parameters.{name}"
-        par = _record(lambda: _parameter(str(name), spec, where), where, problems)
+        par = _record(where, problems, _parameter, str(name), spec, where)
         if par is not None:
-            _record(lambda p=par: model.add_parameter(p), where, problems)
+            _record(where, problems, model.add_parameter, par)
     for n, spec in enumerate(_sequence(data.get("flows"), f"{label}, flows", problems)):
         where = f"{label}, flows[{n}]"
-        flow = _record(lambda: _flow(spec, where), where, problems)
+        flow = _record(where, problems, _flow, spec, where)
         if flow is not None:
-            _record(lambda f=flow: model.add_flow(f), where, problems)
+            _record(where, problems, model.add_flow, flow)
     activities = _sequence(data.get("activities"), f"{label}, activities", problems)
     if not activities:
         problems.append(Problem(f"{label}, activities", "no activities"))
@@ -92,15 +112,19 @@ def model_from_dict(data: Any, label: str = "inventory") -> Model:
         where = f"{label}, activities[{n}]"
         if isinstance(spec, Mapping) and spec.get("code"):
             where = f"{label}, activities.{spec['code']}"
-        act = _record(lambda: _activity(spec, where, problems), where, problems)
+        act = _record(where, problems, _activity, spec, where, problems)
         if act is not None:
-            _record(lambda a=act: model.add_activity(a), where, problems)
+            _record(where, problems, model.add_activity, act)
     fu = data.get("functional_unit")
     if not isinstance(fu, Mapping) or "activity" not in fu:
-        problems.append(Problem(f"{label}, functional_unit", "expected {activity: CODE, amount: 1, unit: ...}"))
+        expected = "expected {activity: CODE, amount: 1, unit: ...}"
+        problems.append(Problem(f"{label}, functional_unit", expected))
     else:
-        model.functional_unit = FunctionalUnit(str(fu["activity"]), _number(fu.get("amount", 1), f"{label}, functional_unit.amount"),
-                                               str(fu.get("unit") or ""), str(fu.get("description") or ""))
+        where = f"{label}, functional_unit"
+        amount = _record(where, problems, _number, fu.get("amount", 1), "amount")
+        model.functional_unit = FunctionalUnit(
+            str(fu["activity"]), amount or 1.0, str(fu.get("unit") or ""), str(fu.get("description") or "")
+        )
     if problems:
         raise InputFileError(problems)
     return model
@@ -114,8 +138,14 @@ def _parameter(name: str, spec: Any, where: str) -> Parameter:
         raise LcaError("missing 'amount' (a number or a formula)")
     amount = _amount(spec["amount"])
     uncertainty = _uncertainty(spec, amount, where)
-    return Parameter(name, amount, str(spec.get("unit") or ""), uncertainty,
-                     str(spec.get("source") or ""), str(spec.get("comment") or ""))
+    return Parameter(
+        name,
+        amount,
+        str(spec.get("unit") or ""),
+        uncertainty,
+        str(spec.get("source") or ""),
+        str(spec.get("comment") or ""),
+    )
 
 
 def _exchange(spec: Any, where: str) -> Exchange:
@@ -126,10 +156,16 @@ def _exchange(spec: Any, where: str) -> Exchange:
         if key not in spec:
             raise LcaError(f"missing '{key}'")
     amount = _amount(spec["amount"])
-    return Exchange(str(spec["input"]), amount, str(spec.get("unit") or ""),
-                    _uncertainty(spec, amount, where),
-                    _optional_amount(spec.get("lifetime")), _optional_amount(spec.get("utilisation")),
-                    str(spec.get("source") or ""), str(spec.get("comment") or ""))
+    return Exchange(
+        str(spec["input"]),
+        amount,
+        str(spec.get("unit") or ""),
+        _uncertainty(spec, amount, where),
+        _optional_amount(spec.get("lifetime")),
+        _optional_amount(spec.get("utilisation")),
+        str(spec.get("source") or ""),
+        str(spec.get("comment") or ""),
+    )
 
 
 def _activity(spec: Any, where: str, problems: list[Problem]) -> Activity:
@@ -141,18 +177,21 @@ def _activity(spec: Any, where: str, problems: list[Problem]) -> Activity:
     exchanges = []
     for n, exc in enumerate(_sequence(spec.get("exchanges"), f"{where}.exchanges", problems)):
         exc_where = f"{where}.exchanges[{n}]"
-        parsed = _record(lambda: _exchange(exc, exc_where), exc_where, problems)
+        parsed = _record(exc_where, problems, _exchange, exc, exc_where)
         if parsed is not None:
             exchanges.append(parsed)
     phase = spec.get("phase")
     return Activity(
-        code=str(spec["code"]), name=str(spec.get("name") or spec["code"]),
+        code=str(spec["code"]),
+        name=str(spec.get("name") or spec["code"]),
         phase=None if phase in (None, "", "background") else str(phase),
-        unit=str(spec.get("unit") or "unit"), exchanges=exchanges,
+        unit=str(spec.get("unit") or "unit"),
+        exchanges=exchanges,
         location=str(spec.get("location") or ""),
         production=_number(spec.get("production", 1.0), f"{where}.production"),
         missing=tuple(str(m) for m in spec.get("missing") or ()),
-        source=str(spec.get("source") or ""), comment=str(spec.get("comment") or ""),
+        source=str(spec.get("source") or ""),
+        comment=str(spec.get("comment") or ""),
     )
 
 
@@ -161,8 +200,13 @@ def _flow(spec: Any, where: str) -> Flow:
         raise LcaError("expected a mapping {code, name, unit, factors}")
     _unknown_keys(spec, _FLOW_KEYS, where)
     factors = {str(k): _number(v, f"{where}.factors.{k}") for k, v in (spec.get("factors") or {}).items()}
-    return Flow(str(spec["code"]), str(spec.get("name") or spec["code"]), str(spec.get("unit") or ""),
-                factors, str(spec.get("source") or ""))
+    return Flow(
+        str(spec["code"]),
+        str(spec.get("name") or spec["code"]),
+        str(spec.get("unit") or ""),
+        factors,
+        str(spec.get("source") or ""),
+    )
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -178,25 +222,63 @@ def model_to_dict(model: Model) -> dict[str, Any]:
         data["info"] = info
     fu = model.functional_unit
     if fu is not None:
-        data["functional_unit"] = _clean({"activity": fu.activity, "amount": fu.amount,
-                                          "unit": fu.unit, "description": fu.description})
+        data["functional_unit"] = _clean(
+            {"activity": fu.activity, "amount": fu.amount, "unit": fu.unit, "description": fu.description}
+        )
     data["parameters"] = {
-        p.name: _clean({"amount": p.amount, "unit": p.unit, **_spec(p.uncertainty),
-                        "source": p.source, "comment": p.comment})
+        p.name: _clean(
+            {
+                "amount": p.amount,
+                "unit": p.unit,
+                **_spec(p.uncertainty),
+                "source": p.source,
+                "comment": p.comment,
+            }
+        )
         for p in model.parameters.values()
     }
     if model.flows:
-        data["flows"] = [_clean({"code": f.code, "name": f.name, "unit": f.unit,
-                                 "factors": dict(f.factors), "source": f.source})
-                         for f in model.flows.values()]
+        data["flows"] = [
+            _clean(
+                {
+                    "code": f.code,
+                    "name": f.name,
+                    "unit": f.unit,
+                    "factors": dict(f.factors),
+                    "source": f.source,
+                }
+            )
+            for f in model.flows.values()
+        ]
     data["activities"] = [
-        _clean({"code": a.code, "name": a.name, "phase": a.phase, "unit": a.unit,
-                "location": a.location, "production": None if a.production == 1 else a.production,
-                "missing": list(a.missing), "source": a.source, "comment": a.comment,
-                "exchanges": [_clean({"input": e.input, "amount": e.amount, "unit": e.unit,
-                                      "lifetime": e.lifetime, "utilisation": e.utilisation,
-                                      **_spec(e.uncertainty), "source": e.source,
-                                      "comment": e.comment}) for e in a.exchanges]})
+        _clean(
+            {
+                "code": a.code,
+                "name": a.name,
+                "phase": a.phase,
+                "unit": a.unit,
+                "location": a.location,
+                "production": None if a.production == 1 else a.production,
+                "missing": list(a.missing),
+                "source": a.source,
+                "comment": a.comment,
+                "exchanges": [
+                    _clean(
+                        {
+                            "input": e.input,
+                            "amount": e.amount,
+                            "unit": e.unit,
+                            "lifetime": e.lifetime,
+                            "utilisation": e.utilisation,
+                            **_spec(e.uncertainty),
+                            "source": e.source,
+                            "comment": e.comment,
+                        }
+                    )
+                    for e in a.exchanges
+                ],
+            }
+        )
         for a in model.activities.values()
     ]
     return data
@@ -222,9 +304,10 @@ def write_atomic(path: str | os.PathLike[str], payload: bytes) -> None:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _record(build: Callable[[], T], where: str, problems: list[Problem]) -> T | None:
+def _record(where: str, problems: list[Problem], build: Callable[..., T], *args: Any) -> T | None:
+    """Call ``build(*args)``; a problem it raises is collected under ``where``."""
     try:
-        return build()
+        return build(*args)
     except InputFileError as exc:
         problems.extend(exc.problems)
     except LcaError as exc:
@@ -233,8 +316,9 @@ def _record(build: Callable[[], T], where: str, problems: list[Problem]) -> T | 
     return None
 
 
-def _unknown_keys(spec: Mapping[str, Any], known: set[str], where: str,
-                  problems: list[Problem] | None = None) -> None:
+def _unknown_keys(
+    spec: Mapping[str, Any], known: set[str], where: str, problems: list[Problem] | None = None
+) -> None:
     unknown = sorted(str(k) for k in spec if k not in known)
     if not unknown:
         return

@@ -48,11 +48,31 @@ UNSUPPORTED_IDS = {
     11: "generalised extreme value",
     12: "Student's t",
 }
-NAMES = {UNDEFINED: "undefined", NONE: "fixed", LOGNORMAL: "lognormal", NORMAL: "normal",
-         UNIFORM: "uniform", TRIANGULAR: "triangular"}
+NAMES = {
+    UNDEFINED: "undefined",
+    NONE: "fixed",
+    LOGNORMAL: "lognormal",
+    NORMAL: "normal",
+    UNIFORM: "uniform",
+    TRIANGULAR: "triangular",
+}
 
-_SPEC_KEYS = {"distribution", "id", "gsd", "sigma", "sd", "min", "max", "mode", "pedigree",
-              "basic_variance", "loc", "scale", "shape", "negative"}
+_SPEC_KEYS = {
+    "distribution",
+    "id",
+    "gsd",
+    "sigma",
+    "sd",
+    "min",
+    "max",
+    "mode",
+    "pedigree",
+    "basic_variance",
+    "loc",
+    "scale",
+    "shape",
+    "negative",
+}
 
 
 @dataclass(frozen=True)
@@ -136,18 +156,30 @@ class Uncertainty:
                 sigma = num.require("sigma", "lognormal needs gsd, sigma or pedigree")
             if not math.isfinite(amount) or amount == 0:
                 raise UncertaintyError(f"{where}: a lognormal needs a non-zero amount, got {amount}")
-            result = cls(LOGNORMAL, loc=math.log(abs(amount)), scale=sigma, negative=amount < 0,
-                         pedigree=pedigree and tuple(int(s) for s in pedigree),
-                         basic_variance=basic if pedigree else math.nan)
+            result = cls(
+                LOGNORMAL,
+                loc=math.log(abs(amount)),
+                scale=sigma,
+                negative=amount < 0,
+                pedigree=pedigree and tuple(int(s) for s in pedigree),
+                basic_variance=basic if pedigree else math.nan,
+            )
         elif kind == NORMAL:
             result = cls(NORMAL, loc=float(amount), scale=num.require("sd", "normal needs sd"))
         elif kind == UNIFORM:
-            result = cls(UNIFORM, loc=float(amount), minimum=num.require("min", "uniform needs min"),
-                         maximum=num.require("max", "uniform needs max"))
+            result = cls(
+                UNIFORM,
+                loc=float(amount),
+                minimum=num.require("min", "uniform needs min"),
+                maximum=num.require("max", "uniform needs max"),
+            )
         else:
-            result = cls(TRIANGULAR, loc=num.get("mode", float(amount)),
-                         minimum=num.require("min", "triangular needs min"),
-                         maximum=num.require("max", "triangular needs max"))
+            result = cls(
+                TRIANGULAR,
+                loc=num.get("mode", float(amount)),
+                minimum=num.require("min", "triangular needs min"),
+                maximum=num.require("max", "triangular needs max"),
+            )
         result.validate(where)
         return result
 
@@ -211,8 +243,13 @@ class Uncertainty:
         """The same distribution for the amount multiplied by ``factor`` > 0 (a unit change)."""
         if self.kind == LOGNORMAL:
             return replace(self, loc=self.loc + math.log(factor))
-        return replace(self, loc=self.loc * factor, scale=self.scale * factor,
-                       minimum=self.minimum * factor, maximum=self.maximum * factor)
+        return replace(
+            self,
+            loc=self.loc * factor,
+            scale=self.scale * factor,
+            minimum=self.minimum * factor,
+            maximum=self.maximum * factor,
+        )
 
     def to_spec(self) -> dict[str, Any]:
         """The data-file mapping that :meth:`from_spec` reads back (amount kept apart)."""

@@ -76,7 +76,6 @@ def pedigree_sigma(scores: Sequence[int], basic_variance: float = 0.0006, where:
     if not basic_variance >= 0:
         raise UncertaintyError(f"{where}: basic variance is {basic_variance}, expected >= 0")
     total = basic_variance + sum(
-        PEDIGREE_VARIANCES[field][score - 1]
-        for field, score in zip(PEDIGREE_FIELDS, checked, strict=True)
+        PEDIGREE_VARIANCES[field][score - 1] for field, score in zip(PEDIGREE_FIELDS, checked, strict=True)
     )
     return math.sqrt(total)
