@@ -1,0 +1,187 @@
+"""Sparse linear systems solved for a whole batch of Monte Carlo iterations at once.
+
+A :class:`BatchedSystem` holds the *structure* of ``M x = b`` (which entries exist) and
+solves it for a chunk of iterations whose entry *values* differ per iteration. The
+structure is analysed once:
+
+- the dependency graph (``x[row]`` needs ``x[col]`` for each off-diagonal entry) is
+  condensed into strongly connected components and ordered into levels (Kahn's
+  algorithm on the condensation): a component only needs components of earlier levels;
+- an acyclic system (the common case: no loops) is then solved by substitution level by
+  level, each level a handful of NumPy operations over all its activities and all
+  iterations at once: ``x[L] = (b[L] - sum of M[L, c] x[c]) / M[L, L]``;
+- a loop (a component of several activities) is solved exactly by batched dense LU
+  (:func:`numpy.linalg.solve` on a ``(iterations, m, m)`` stack), after the same
+  substitution brings in what it receives from earlier levels.
+
+Nothing here loops over iterations; the Python loop runs over levels.
+
+Examples
+--------
+>>> import numpy as np
+>>> # 2 x0 = 4 ; x1 - 0.5 x0 = 0  (x1 needs x0): two iterations, entry 2 varies
+>>> system = BatchedSystem(2, rows=[0, 1, 1], cols=[0, 1, 0])
+>>> values = np.array([[2.0, 2.0], [1.0, 1.0], [-0.5, -1.0]])
+>>> rhs = np.array([[[4.0, 4.0]], [[0.0, 0.0]]])
+>>> system.solve(values, rhs)[:, 0, :].tolist()
+[[2.0, 2.0], [1.0, 2.0]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from lca.errors import InventoryError
+
+#: Largest loop (activities in one strongly connected component) solved by batched dense LU.
+MAX_DENSE_LOOP = 400
+
+
+@dataclass(frozen=True)
+class _Level:
+    nodes: np.ndarray  # activities solved by substitution at this level
+    entries: np.ndarray  # off-diagonal entries whose row is one of nodes
+    cols: np.ndarray  # their columns
+    gather: sp.csr_matrix  # len(nodes) x len(entries), ones: sums entries per row
+
+
+@dataclass(frozen=True)
+class _Loop:
+    nodes: np.ndarray  # activities of the component, in local order
+    inner: np.ndarray  # entries with row and col in the component (diagonal included)
+    inner_rows: np.ndarray  # local row and col of each inner entry
+    inner_cols: np.ndarray
+    outer: np.ndarray  # entries with row inside, col outside
+    outer_cols: np.ndarray
+    gather: sp.csr_matrix  # len(nodes) x len(outer)
+
+
+class BatchedSystem:
+    """The structure of a sparse system ``M x = b`` solved for many iterations at once.
+
+    Parameters
+    ----------
+    size : int
+        Number of unknowns.
+    rows, cols : sequence of int
+        Position of each entry (duplicates add up, as in a COO matrix). The values are
+        given to :meth:`solve` in the same order.
+    """
+
+    def __init__(self, size: int, rows: Sequence[int], cols: Sequence[int]):
+        self.size = int(size)
+        self.rows = np.asarray(rows, dtype=np.int64)
+        self.cols = np.asarray(cols, dtype=np.int64)
+        on_diagonal = self.rows == self.cols
+        self._diag_entries = np.flatnonzero(on_diagonal)
+        self._diag_gather = _gather(self.rows[self._diag_entries], self.size)
+        graph = nx.DiGraph()
+        graph.add_nodes_from(range(self.size))
+        off = ~on_diagonal
+        graph.add_edges_from(zip(self.cols[off].tolist(), self.rows[off].tolist(), strict=True))
+        condensed = nx.condensation(graph)
+        self.has_loops = any(len(condensed.nodes[c]["members"]) > 1 for c in condensed)
+        self.steps: list[_Level | _Loop] = []
+        for generation in nx.topological_generations(condensed):
+            members = [sorted(condensed.nodes[c]["members"]) for c in generation]
+            single = np.array(sorted(m[0] for m in members if len(m) == 1), dtype=np.int64)
+            if len(single):
+                self.steps.append(self._level(single, off))
+            for component in (m for m in members if len(m) > 1):
+                self.steps.append(self._loop(np.array(component, dtype=np.int64)))
+
+    def _level(self, nodes: np.ndarray, off: np.ndarray) -> _Level:
+        local = np.full(self.size, -1)
+        local[nodes] = np.arange(len(nodes))
+        entries = np.flatnonzero(off & (local[self.rows] >= 0))
+        return _Level(nodes, entries, self.cols[entries], _gather(local[self.rows[entries]], len(nodes)))
+
+    def _loop(self, nodes: np.ndarray) -> _Loop:
+        if len(nodes) > MAX_DENSE_LOOP:
+            raise InventoryError(
+                f"a loop of {len(nodes)} activities is too large for batched Monte Carlo "
+                f"(at most {MAX_DENSE_LOOP})"
+            )
+        local = np.full(self.size, -1)
+        local[nodes] = np.arange(len(nodes))
+        row_in = local[self.rows] >= 0
+        col_in = local[self.cols] >= 0
+        inner = np.flatnonzero(row_in & col_in)
+        outer = np.flatnonzero(row_in & ~col_in)
+        return _Loop(
+            nodes,
+            inner,
+            local[self.rows[inner]],
+            local[self.cols[inner]],
+            outer,
+            self.cols[outer],
+            _gather(local[self.rows[outer]], len(nodes)),
+        )
+
+    def solve(self, values: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+        """Solve for every right-hand side and iteration.
+
+        Parameters
+        ----------
+        values : numpy.ndarray
+            Entry values, shape ``(entries, iterations)``.
+        rhs : numpy.ndarray
+            Right-hand sides, shape ``(size, sides, iterations)``.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``x`` with the shape of ``rhs``.
+
+        Raises
+        ------
+        InventoryError
+            When an iteration's system is singular (a zero production, or a loop that
+            consumes all it makes).
+        """
+        size, sides, count = rhs.shape
+        x = np.empty_like(rhs)
+        diag = (self._diag_gather @ values[self._diag_entries]).reshape(size, 1, count)
+        for step in self.steps:
+            if isinstance(step, _Level):
+                acc = rhs[step.nodes]
+                if len(step.entries):
+                    flows = values[step.entries][:, None, :] * x[step.cols]
+                    acc = acc - (step.gather @ flows.reshape(len(step.entries), -1)).reshape(acc.shape)
+                x[step.nodes] = acc / diag[step.nodes]
+            else:
+                x[step.nodes] = self._solve_loop(step, values, rhs, x)
+        if not np.all(np.isfinite(x)):
+            raise InventoryError("the technosphere is singular for some Monte Carlo iterations")
+        return x
+
+    @staticmethod
+    def _solve_loop(step: _Loop, values: np.ndarray, rhs: np.ndarray, x: np.ndarray) -> np.ndarray:
+        m = len(step.nodes)
+        _, sides, count = rhs.shape
+        acc = rhs[step.nodes]
+        if len(step.outer):
+            flows = values[step.outer][:, None, :] * x[step.outer_cols]
+            acc = acc - (step.gather @ flows.reshape(len(step.outer), -1)).reshape(acc.shape)
+        dense = np.zeros((count, m, m))
+        np.add.at(dense, (slice(None), step.inner_rows, step.inner_cols), values[step.inner].T)
+        try:
+            solved = np.linalg.solve(dense, acc.transpose(2, 0, 1))  # (iterations, m, sides)
+        except np.linalg.LinAlgError:
+            raise InventoryError(
+                "a loop of the technosphere is singular for some Monte Carlo iterations"
+            ) from None
+        return solved.transpose(1, 2, 0)
+
+
+def _gather(rows: np.ndarray, size: int) -> sp.csr_matrix:
+    """A ``size x len(rows)`` matrix of ones that sums entries into their rows."""
+    count = len(rows)
+    return sp.csr_matrix(
+        (np.ones(count), (np.asarray(rows, dtype=np.int64), np.arange(count))), shape=(size, count)
+    )

@@ -1,0 +1,410 @@
+"""Monte Carlo propagation: whole chunks of iterations drawn, evaluated and solved at once.
+
+:class:`Propagator` compiles a :class:`~lca.compile.Matrices` once:
+
+1. the inputs to draw (:func:`input_space`): independent parameters with a distribution
+   and numeric exchange amounts with their own;
+2. what varies: formula parameters that depend on a drawn one, and the matrix entries
+   whose recipe (:class:`~lca.compile.CompiledAmount`) uses a drawn input. Only these
+   are re-evaluated per chunk, on arrays of draws; the other entries keep their value;
+3. the linear systems (:class:`~lca.uncertainty.batched.BatchedSystem`): the whole
+   technosphere (supply) and its background block (phase attribution, as in
+   :mod:`lca.solve`: a phased activity carries the background it pulls, computed
+   through the background block, and background demanded by the functional unit stays
+   background), and sparse weights that turn supplies into phase x indicator impacts.
+
+Then :meth:`Propagator.run` evaluates chunks of iterations: draws ``(chunk, inputs)``,
+formulas on arrays, entries, one batched solve for the supply and one for the
+background, impacts per group (phase or tracked activity) and indicator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from lca.compile import CompiledAmount, Matrices, build_matrices
+from lca.errors import InventoryError, UncertaintyError
+from lca.inventory import BACKGROUND, Model
+from lca.solve import Solver
+from lca.uncertainty.batched import BatchedSystem
+from lca.uncertainty.results import MonteCarloResult, RowSpec
+from lca.uncertainty.sampling import InputSpace, RandomState, UniformStream
+
+#: Memory a chunk of iterations may use for its working arrays.
+CHUNK_BYTES = 48 * 2**20
+MAX_CHUNK = 65536
+#: Input draws are kept for sensitivity analysis up to this size.
+KEEP_INPUT_BYTES = 512 * 2**20
+
+Progress = Callable[[int, int], None]
+
+
+def input_space(matrices: Matrices) -> tuple[InputSpace, tuple[tuple[str, Any], ...]]:
+    """The uncertain inputs of ``matrices`` and, for each, what it is.
+
+    Returns the :class:`InputSpace` and a key per input: ``("parameter", name)`` or
+    ``("technosphere" | "biosphere", entry index)`` for an exchange's own distribution.
+    """
+    names, uncs, wheres, keys = [], [], [], []
+    params = matrices.parameters
+    for name in params.independent:
+        if name in params.uncertainties:
+            names.append(name)
+            uncs.append(params.uncertainties[name])
+            wheres.append(f"parameter '{name}'")
+            keys.append(("parameter", name))
+    for matrix, amounts in (("technosphere", matrices.tech_amounts), ("biosphere", matrices.bio_amounts)):
+        for e, amount in enumerate(amounts):
+            unc = None if amount is None else amount.numerator.uncertainty
+            if unc is not None and unc.is_uncertain:
+                names.append(f"{amount.where} amount")
+                uncs.append(unc)
+                wheres.append(f"{amount.where} amount")
+                keys.append((matrix, e))
+    return InputSpace(tuple(names), tuple(uncs), tuple(wheres)), tuple(keys)
+
+
+class Propagator:
+    """A compiled inventory ready for batched Monte Carlo.
+
+    Parameters
+    ----------
+    matrices : Matrices
+    demand : mapping of activity code to amount, optional
+        Default: the functional unit.
+    activities : sequence of str
+        Activity codes whose attributed contribution is reported beside the phases.
+    """
+
+    def __init__(
+        self, matrices: Matrices, demand: Mapping[str, float] | None = None, activities: Sequence[str] = ()
+    ):
+        m = self.matrices = matrices
+        self.demand = m.demand_vector(demand)
+        self.deterministic = Solver(m).solve(self.demand)
+        self.space, self.keys = input_space(m)
+        self._column = {key: c for c, key in enumerate(self.keys)}
+        self._plan_parameters()
+        self.tech_values = np.array([_value(a, m) for a in m.tech_amounts], dtype=float)
+        self._fill_production()
+        self.bio_values = np.array([_value(a, m) for a in m.bio_amounts], dtype=float)
+        self.tech_varying = [e for e, a in enumerate(m.tech_amounts) if self._varies(a, "technosphere", e)]
+        self.bio_varying = [e for e, a in enumerate(m.bio_amounts) if self._varies(a, "biosphere", e)]
+        self.rows = self._row_specs(activities)
+        self._plan_systems()
+
+    # -- planning --------------------------------------------------------------------------
+    def _fill_production(self) -> None:
+        """Production entries (no recipe): the diagonal of A minus other entries there."""
+        m = self.matrices
+        diagonal = m.technosphere.diagonal()
+        production = np.array([a is None for a in m.tech_amounts])
+        same = (m.tech_rows == m.tech_cols) & ~production
+        others = np.bincount(m.tech_rows[same], weights=self.tech_values[same], minlength=len(diagonal))
+        cols = m.tech_cols[production]
+        self.tech_values[production] = diagonal[cols] - others[cols]
+
+    def _plan_parameters(self) -> None:
+        params = self.matrices.parameters
+        drawn = {key[1] for key in self.keys if key[0] == "parameter"}
+        self.varying_params = set(drawn)
+        self.derived: list[str] = []
+        for name in params.names:
+            formula = params.formulas.get(name)
+            if formula is not None and formula.names & self.varying_params:
+                self.varying_params.add(name)
+                self.derived.append(name)
+
+    def _varies(self, amount: CompiledAmount | None, matrix: str, e: int) -> bool:
+        if amount is None:
+            return False
+        if (matrix, e) in self._column:
+            return True
+        return any(x.formula is not None and x.formula.names & self.varying_params for x in amount.exprs)
+
+    def _row_specs(self, activities: Sequence[str]) -> list[RowSpec]:
+        m = self.matrices
+        table = self.deterministic.phase_table(units_in_header=False)
+        labels = np.array(m.phases)
+        rows = [RowSpec(p, "phase", np.flatnonzero(labels == p)) for p in table.index if p != "total"]
+        index = m.index
+        for code in activities:
+            if code not in index:
+                raise InventoryError(f"Monte Carlo: no activity '{code}' to report")
+            rows.append(RowSpec(code, "activity", np.array([index[code]])))
+        return rows
+
+    def _plan_systems(self) -> None:
+        m = self.matrices
+        n = len(m.activities)
+        background = np.array([p == BACKGROUND for p in m.phases])
+        self.supply_system = BatchedSystem(n, m.tech_rows, m.tech_cols)
+        cb = sp.csr_matrix(m.characterisation)
+        n_ind, n_rows = len(m.indicators), len(self.rows)
+        member = np.zeros((n_rows, n), dtype=bool)
+        for g, row in enumerate(self.rows):
+            member[g, row.activities] = True
+        fg = ~background[m.bio_cols]
+        # impacts of each bio entry per unit of its column's supply: C[:, flow] * value
+        ind_of = cb[:, m.bio_rows].tocoo()  # indicators x bio entries
+        self.total_weights = sp.csr_matrix(ind_of)
+        # direct part of each row: foreground bio entries of the row's activities
+        r, c, v = [], [], []
+        for g in range(n_rows):
+            keep = fg[ind_of.col] & member[g, m.bio_cols[ind_of.col]]
+            r.append(g * n_ind + ind_of.row[keep])
+            c.append(ind_of.col[keep])
+            v.append(ind_of.data[keep])
+        self.direct_weights = sp.csr_matrix(
+            (np.concatenate(v), (np.concatenate(r), np.concatenate(c))),
+            shape=(n_rows * n_ind, len(m.bio_rows)),
+        )
+        self.has_background = bool(background.any())
+        if not self.has_background:
+            return
+        g_index = np.full(n, -1)
+        g_index[background] = np.arange(int(background.sum()))
+        n_g = int(background.sum())
+        t_bg_row = background[m.tech_rows]
+        self.bg_entries = np.flatnonzero(t_bg_row & background[m.tech_cols])
+        self.bg_system = BatchedSystem(
+            n_g, g_index[m.tech_rows[self.bg_entries]], g_index[m.tech_cols[self.bg_entries]]
+        )
+        # background asked by each row's foreground activities: -A_GF s_F
+        self.asked_entries = np.flatnonzero(t_bg_row & ~background[m.tech_cols])
+        r, c = [], []
+        for g in range(n_rows):
+            keep = member[g, m.tech_cols[self.asked_entries]]
+            r.append(g_index[m.tech_rows[self.asked_entries[keep]]] * n_rows + g)
+            c.append(np.flatnonzero(keep))
+        rr, cc = np.concatenate(r), np.concatenate(c)
+        self.asked_weights = sp.csr_matrix(
+            (-np.ones(len(rr)), (rr, cc)), shape=(n_g * n_rows, len(self.asked_entries))
+        )
+        # background demanded directly by the functional unit, for rows holding it
+        self.bg_demand = np.zeros((n_g, n_rows))
+        for g in range(n_rows):
+            held = member[g] & background
+            self.bg_demand[g_index[held], g] = self.demand[held]
+        self.bg_bio = np.flatnonzero(~fg)
+        self.bg_bio_cols = g_index[m.bio_cols[self.bg_bio]]
+        self.bg_weights = sp.csr_matrix(cb[:, m.bio_rows[self.bg_bio]])
+
+    # -- running ----------------------------------------------------------------------------
+    @property
+    def varies(self) -> bool:
+        """True when some matrix entry depends on a drawn input."""
+        return bool(self.tech_varying or self.bio_varying)
+
+    def chunk_size(self) -> int:
+        """Iterations per chunk so that the working arrays stay within :data:`CHUNK_BYTES`."""
+        m = self.matrices
+        n_rows = len(self.rows) + 1
+        per_iteration = 8 * (
+            4 * self.space.size
+            + len(m.tech_rows)
+            + 2 * len(m.bio_rows)
+            + 3 * len(m.activities) * n_rows
+            + 4 * n_rows * len(m.indicators)
+            + 8 * len(self.varying_params)
+        )
+        return int(np.clip(CHUNK_BYTES // per_iteration, 16, MAX_CHUNK))
+
+    def evaluate(self, draws: np.ndarray) -> np.ndarray:
+        """Impacts for a chunk of input draws, shape ``(rows + 1, indicators, chunk)``.
+
+        ``draws`` has shape ``(chunk, inputs)`` in base units; the last row is the total.
+        """
+        count = draws.shape[0]
+        n_rows, n_ind = len(self.rows), len(self.matrices.indicators)
+        if not self.varies:
+            fixed = self._deterministic_rows()
+            return np.repeat(fixed[:, :, None], count, axis=2)
+        env = self._environment(draws)
+        tech = self._entries(
+            self.matrices.tech_amounts, self.tech_values, self.tech_varying, "technosphere", env, draws
+        )
+        bio = self._entries(
+            self.matrices.bio_amounts, self.bio_values, self.bio_varying, "biosphere", env, draws
+        )
+        m = self.matrices
+        rhs = np.broadcast_to(self.demand[:, None, None], (len(self.demand), 1, count))
+        supply = self.supply_system.solve(tech, rhs)[:, 0, :]
+        direct = bio * supply[m.bio_cols]
+        out = np.empty((n_rows + 1, n_ind, count))
+        out[-1] = self.total_weights @ direct
+        out[:-1] = (self.direct_weights @ direct).reshape(n_rows, n_ind, count)
+        if self.has_background:
+            asked = tech[self.asked_entries] * supply[m.tech_cols[self.asked_entries]]
+            n_g = self.bg_system.size
+            bg_rhs = (self.asked_weights @ asked).reshape(n_g, n_rows, count) + self.bg_demand[:, :, None]
+            bg_supply = self.bg_system.solve(tech[self.bg_entries], bg_rhs)
+            pulled = bio[self.bg_bio][:, None, :] * bg_supply[self.bg_bio_cols]
+            out[:-1] += (
+                (self.bg_weights @ pulled.reshape(len(self.bg_bio), -1))
+                .reshape(n_ind, n_rows, count)
+                .transpose(1, 0, 2)
+            )
+        return out
+
+    def _deterministic_rows(self) -> np.ndarray:
+        table = self.deterministic.phase_table(units_in_header=False)
+        result = self.deterministic
+        rows = []
+        for row in self.rows:
+            if row.kind == "phase":
+                rows.append(table.loc[row.label].to_numpy(dtype=float))
+            else:
+                rows.append(result.attributed[:, row.activities[0]])
+        rows.append(result.direct.sum(axis=1))
+        return np.array(rows)
+
+    def _environment(self, draws: np.ndarray) -> dict[str, Any]:
+        params = self.matrices.parameters
+        env: dict[str, Any] = dict(params.base_values)
+        for key, c in self._column.items():
+            if key[0] == "parameter":
+                env[key[1]] = draws[:, c]
+        with np.errstate(all="ignore"):
+            for name in self.derived:
+                env[name] = params.formulas[name].evaluate(env)
+        return env
+
+    def _entries(
+        self,
+        amounts: Sequence[CompiledAmount | None],
+        constants: np.ndarray,
+        varying: list[int],
+        matrix: str,
+        env: Mapping[str, Any],
+        draws: np.ndarray,
+    ) -> np.ndarray:
+        values = np.empty((len(constants), draws.shape[0]))
+        values[:] = constants[:, None]
+        with np.errstate(all="ignore"):
+            for e in varying:
+                amount = amounts[e]
+                col = self._column.get((matrix, e))
+                value = draws[:, col] if col is not None else amount.numerator.evaluate(env)
+                dens = [d.evaluate(env) for d in amount.denominators]
+                if dens:
+                    _check_amortisation(amount, dens)
+                for den in dens:
+                    value = value / den
+                values[e] = value * amount.factor
+        bad = ~np.isfinite(values[varying]) if varying else np.zeros((0, 0), dtype=bool)
+        if bad.any():
+            e = varying[int(np.argwhere(bad)[0][0])]
+            raise UncertaintyError(f"{amounts[e].where}: a Monte Carlo draw gives a non-finite amount")
+        return values
+
+    def run(
+        self,
+        iterations: int,
+        rng: RandomState = None,
+        sampling: str = "random",
+        chunk_size: int | None = None,
+        percentiles: Sequence[float] = (2.5, 97.5),
+        progress: Progress | None = None,
+        keep_inputs: bool | None = None,
+        uniforms: np.ndarray | None = None,
+    ) -> MonteCarloResult:
+        """Run ``iterations`` iterations; see :func:`monte_carlo`."""
+        if isinstance(iterations, bool) or not isinstance(iterations, int | np.integer) or iterations < 1:
+            raise UncertaintyError(f"iterations is {iterations!r}, expected an integer >= 1")
+        stream = UniformStream(self.space.size, rng, sampling, int(iterations))
+        chunk = int(chunk_size) if chunk_size else self.chunk_size()
+        if chunk < 1:
+            raise UncertaintyError(f"chunk_size is {chunk_size}, expected >= 1")
+        n_ind = len(self.matrices.indicators)
+        values = np.empty((len(self.rows) + 1, n_ind, iterations))
+        if keep_inputs is None:
+            keep_inputs = iterations * self.space.size * 8 <= KEEP_INPUT_BYTES
+        inputs = np.empty((iterations, self.space.size), order="F") if keep_inputs else None
+        for start in range(0, iterations, chunk):
+            stop = min(start + chunk, iterations)
+            u = uniforms[start:stop] if uniforms is not None else stream.uniforms(start, stop)
+            draws = self.space.transform(u)
+            if inputs is not None:
+                inputs[start:stop] = draws
+            values[:, :, start:stop] = self.evaluate(draws)
+            if progress is not None:
+                progress(stop, iterations)
+        return MonteCarloResult.build(self, values, inputs, stream.entropy, sampling, percentiles)
+
+
+def monte_carlo(
+    model: Model | Matrices,
+    iterations: int,
+    seed: RandomState = None,
+    *,
+    sampling: str = "random",
+    chunk_size: int | None = None,
+    percentiles: Sequence[float] = (2.5, 97.5),
+    progress: Progress | None = None,
+    demand: Mapping[str, float] | None = None,
+    activities: Sequence[str] = (),
+    keep_inputs: bool | None = None,
+) -> MonteCarloResult:
+    """Propagate the uncertainty of ``model`` by Monte Carlo.
+
+    Parameters
+    ----------
+    model : Model or Matrices
+        The inventory (compiled here if needed).
+    iterations : int
+        Number of iterations.
+    seed : numpy.random.Generator, int or None
+        Seed of the draws; the same seed gives the same numbers whatever ``chunk_size``.
+        None takes fresh entropy, recorded in the result.
+    sampling : {"random", "lhs"}
+        Plain random sampling or Latin hypercube (per block, see
+        :mod:`lca.uncertainty.sampling`).
+    chunk_size : int, optional
+        Iterations evaluated together; by default sized so the working arrays stay
+        within :data:`CHUNK_BYTES`. Never changes the results.
+    percentiles : sequence of float
+        Percentiles (0-100) reported beside the median.
+    progress : callable(done, total), optional
+        Called after each chunk.
+    demand : mapping, optional
+        Activity code -> amount to assess instead of the functional unit.
+    activities : sequence of str
+        Activities whose attributed contributions are reported as extra rows.
+    keep_inputs : bool, optional
+        Keep the input draws (for sensitivity); by default when they fit in
+        :data:`KEEP_INPUT_BYTES`.
+
+    Returns
+    -------
+    MonteCarloResult
+    """
+    matrices = model if isinstance(model, Matrices) else build_matrices(model)
+    propagator = Propagator(matrices, demand, activities)
+    return propagator.run(iterations, seed, sampling, chunk_size, percentiles, progress, keep_inputs)
+
+
+def _value(amount: CompiledAmount | None, m: Matrices) -> float:
+    return float("nan") if amount is None else float(amount.evaluate(m.parameters.base_values))
+
+
+def _check_amortisation(amount: CompiledAmount, dens: list[Any]) -> None:
+    lifetime, utilisation = dens
+    for label, value, ok in (
+        ("lifetime", lifetime, np.all(np.asarray(lifetime) > 0)),
+        ("utilisation", utilisation, np.all((np.asarray(utilisation) > 0) & (np.asarray(utilisation) <= 1))),
+    ):
+        if not ok:
+            expr = amount.denominators[0 if label == "lifetime" else 1]
+            names = sorted(expr.formula.names) if expr.formula is not None else []
+            arr = np.atleast_1d(value)
+            bad = arr[~((arr > 0) & (arr <= 1))] if label == "utilisation" else arr[~(arr > 0)]
+            bound = "outside (0, 1]" if label == "utilisation" else "not > 0"
+            raise UncertaintyError(
+                f"{amount.where} {label}: Monte Carlo draws of parameter(s) {', '.join(names) or '?'} "
+                f"give {bad[0]:g}, {bound}; narrow the distribution of {', '.join(names) or 'the input'}"
+            )

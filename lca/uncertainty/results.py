@@ -1,0 +1,263 @@
+"""The result of a Monte Carlo run: draws per phase and indicator, and their statistics.
+
+:class:`MonteCarloResult` keeps every iteration's impact per row (phase, tracked
+activity, total) and indicator as float64, so that percentiles are exact, plus the input
+draws for sensitivity analysis. Its views are tidy pandas DataFrames with units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from lca.errors import DataNotFound, UncertaintyError
+from lca.inventory import suggest
+from lca.units import Q_, format_unit
+
+if TYPE_CHECKING:
+    from lca.uncertainty.propagation import Propagator
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """A result row: a phase, a tracked activity, or the total."""
+
+    label: str
+    kind: str
+    activities: np.ndarray = field(repr=False)
+
+
+@dataclass(frozen=True, eq=False)
+class MonteCarloResult:
+    """Impacts of every Monte Carlo iteration, per row and indicator.
+
+    Attributes
+    ----------
+    model_name : str
+    rows : tuple of str
+        Row labels: phases (life-cycle order), tracked activity codes, then ``"total"``.
+    row_kinds : tuple of str
+        ``"phase"``, ``"activity"`` or ``"total"`` for each row.
+    indicators, units : tuple of str
+        Indicator codes and their units.
+    values : numpy.ndarray
+        Shape ``(rows, indicators, iterations)``, in the indicators' units.
+    deterministic : numpy.ndarray
+        Shape ``(rows, indicators)``: the result at the central amounts.
+    inputs : numpy.ndarray or None
+        Input draws, shape ``(iterations, inputs)``, in SI base units (None when not kept).
+    input_names, input_units : tuple of str
+        Each input's name and the unit :meth:`input_draws` reports it in.
+    input_scale : numpy.ndarray
+        Factor from base units to ``input_units``, per input.
+    seed : int
+        The seed (entropy) that reproduces the run.
+    sampling : str
+        ``"random"`` or ``"lhs"``.
+    percentiles : tuple of float
+        Percentiles (0-100) reported by :meth:`summary`.
+    version : str
+        ``lca`` version that computed it.
+    """
+
+    model_name: str
+    rows: tuple[str, ...]
+    row_kinds: tuple[str, ...]
+    indicators: tuple[str, ...]
+    units: tuple[str, ...]
+    values: np.ndarray = field(repr=False)
+    deterministic: np.ndarray = field(repr=False)
+    inputs: np.ndarray | None = field(repr=False)
+    input_names: tuple[str, ...]
+    input_units: tuple[str, ...]
+    input_scale: np.ndarray = field(repr=False)
+    seed: int
+    sampling: str
+    percentiles: tuple[float, ...]
+    version: str
+
+    @classmethod
+    def build(
+        cls,
+        propagator: Propagator,
+        values: np.ndarray,
+        inputs: np.ndarray | None,
+        seed: int,
+        sampling: str,
+        percentiles: Sequence[float],
+    ) -> MonteCarloResult:
+        """Assemble a result from a propagator's rows and the computed arrays."""
+        from lca import __version__
+
+        bad = [p for p in percentiles if not 0 <= p <= 100]
+        if bad:
+            raise UncertaintyError(f"percentiles {bad} are outside 0-100")
+        m = propagator.matrices
+        names, units, scale = _input_labels(propagator)
+        return cls(
+            model_name=m.model_name,
+            rows=(*(r.label for r in propagator.rows), "total"),
+            row_kinds=(*(r.kind for r in propagator.rows), "total"),
+            indicators=tuple(i.code for i in m.indicators),
+            units=tuple(format_unit(i.unit) for i in m.indicators),
+            values=values,
+            deterministic=propagator._deterministic_rows(),
+            inputs=inputs,
+            input_names=names,
+            input_units=units,
+            input_scale=scale,
+            seed=int(seed),
+            sampling=sampling,
+            percentiles=tuple(float(p) for p in percentiles),
+            version=__version__,
+        )
+
+    # -- access ---------------------------------------------------------------------------
+    @property
+    def iterations(self) -> int:
+        """Number of iterations."""
+        return int(self.values.shape[2])
+
+    def samples(self, indicator: str, row: str = "total") -> np.ndarray:
+        """The ``iterations`` values of one row and indicator (a view, indicator's unit)."""
+        return self.values[self._row(row), self._indicator(indicator)]
+
+    def _row(self, row: str) -> int:
+        if row not in self.rows:
+            raise DataNotFound(
+                f"no result row '{row}'{suggest(row, self.rows)}; rows: {', '.join(self.rows)}"
+            )
+        return self.rows.index(row)
+
+    def _indicator(self, indicator: str) -> int:
+        if indicator not in self.indicators:
+            raise DataNotFound(f"no indicator '{indicator}'{suggest(indicator, self.indicators)}")
+        return self.indicators.index(indicator)
+
+    # -- statistics -----------------------------------------------------------------------
+    @cached_property
+    def _stats(self) -> dict[str, np.ndarray]:
+        flat = self.values.reshape(-1, self.iterations)
+        qs = sorted({50.0, *self.percentiles})
+        quantiles = np.percentile(flat, qs, axis=1)
+        shape = self.values.shape[:2]
+        stats = {
+            "mean": flat.mean(axis=1).reshape(shape),
+            "std": flat.std(axis=1, ddof=1 if self.iterations > 1 else 0).reshape(shape),
+        }
+        stats["sem"] = stats["std"] / np.sqrt(self.iterations)
+        for q, values in zip(qs, quantiles, strict=True):
+            stats[_pname(q)] = values.reshape(shape)
+        return stats
+
+    def mean(self, indicator: str, row: str = "total") -> Any:
+        """Mean of one row and indicator, as a pint quantity."""
+        i = self._indicator(indicator)
+        return Q_(float(self._stats["mean"][self._row(row), i]), self.units[i])
+
+    def percentile(self, q: float, indicator: str, row: str = "total") -> Any:
+        """Exact ``q``-th percentile (0-100) of one row and indicator, as a pint quantity."""
+        i = self._indicator(indicator)
+        return Q_(float(np.percentile(self.samples(indicator, row), q)), self.units[i])
+
+    def summary(self) -> pd.DataFrame:
+        """Tidy statistics: one line per row and indicator.
+
+        Columns: ``phase`` (row label), ``kind``, ``indicator``, ``unit``,
+        ``deterministic``, ``mean``, ``std``, ``sem`` (standard error of the mean),
+        ``median`` and one ``pX`` column per percentile (``p2.5``, ``p97.5``).
+        """
+        stats = self._stats
+        n_rows, n_ind = self.values.shape[:2]
+        frame = pd.DataFrame(
+            {
+                "phase": np.repeat(self.rows, n_ind),
+                "kind": np.repeat(self.row_kinds, n_ind),
+                "indicator": np.tile(self.indicators, n_rows),
+                "unit": np.tile(self.units, n_rows),
+                "deterministic": self.deterministic.ravel(),
+                "mean": stats["mean"].ravel(),
+                "std": stats["std"].ravel(),
+                "sem": stats["sem"].ravel(),
+                "median": stats["p50"].ravel(),
+            }
+        )
+        for q in self.percentiles:
+            frame[_pname(q)] = stats[_pname(q)].ravel()
+        return frame
+
+    def draws(self) -> pd.DataFrame:
+        """Raw draws: one line per iteration, columns ``(row, indicator)`` (a MultiIndex)."""
+        columns = pd.MultiIndex.from_product([self.rows, self.indicators], names=["phase", "indicator"])
+        flat = self.values.reshape(-1, self.iterations).T
+        frame = pd.DataFrame(flat, columns=columns)
+        frame.index.name = "iteration"
+        return frame
+
+    def convergence(self, indicator: str, row: str = "total", points: int = 20) -> pd.DataFrame:
+        """Running mean and standard error of the mean as iterations accumulate.
+
+        Columns: ``iterations``, ``mean``, ``sem`` and ``relative_sem`` (sem / |mean|):
+        when the last ``relative_sem`` is small enough for the purpose, more iterations
+        are not needed.
+        """
+        x = self.samples(indicator, row)
+        counts = np.unique(np.geomspace(min(10, len(x)), len(x), points).astype(int))
+        total = np.cumsum(x)
+        squares = np.cumsum(x * x)
+        mean = total[counts - 1] / counts
+        var = np.maximum(squares[counts - 1] / counts - mean**2, 0) * counts / np.maximum(counts - 1, 1)
+        sem = np.sqrt(var / counts)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            relative = np.where(mean != 0, sem / np.abs(mean), np.nan)
+        return pd.DataFrame({"iterations": counts, "mean": mean, "sem": sem, "relative_sem": relative})
+
+    def input_draws(self) -> pd.DataFrame:
+        """Input draws, one column per input in its declared unit (see ``input_units``).
+
+        Raises
+        ------
+        UncertaintyError
+            When the run did not keep its inputs (``keep_inputs=False``).
+        """
+        if self.inputs is None:
+            raise UncertaintyError("this Monte Carlo run did not keep its input draws (keep_inputs=False)")
+        return pd.DataFrame(self.inputs * self.input_scale[None, :], columns=list(self.input_names))
+
+    def sensitivity(self, indicator: str, row: str = "total") -> pd.DataFrame:
+        """Spearman rank correlation and contribution to variance of each input.
+
+        See :func:`lca.uncertainty.sensitivity.rank_sensitivity`.
+        """
+        from lca.uncertainty.sensitivity import rank_sensitivity
+
+        return rank_sensitivity(self, indicator, row)
+
+
+def _pname(q: float) -> str:
+    return f"p{q:g}"
+
+
+def _input_labels(propagator: Propagator) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray]:
+    params = propagator.matrices.parameters
+    names, units, scale = [], [], []
+    for key, unc_name in zip(propagator.keys, propagator.space.names, strict=True):
+        names.append(unc_name)
+        if key[0] == "parameter":
+            declared = params.quantities[key[1]].units
+            units.append(format_unit(declared))
+            scale.append(1.0 / float(Q_(1.0, declared).to_base_units().magnitude))
+        else:
+            amounts = (
+                propagator.matrices.tech_amounts
+                if key[0] == "technosphere"
+                else propagator.matrices.bio_amounts
+            )
+            units.append(format_unit(amounts[key[1]].numerator.unit))
+            scale.append(1.0)
+    return tuple(names), tuple(units), np.array(scale, dtype=float)
