@@ -311,9 +311,13 @@ class Propagator:
         percentiles: Sequence[float] = (2.5, 97.5),
         progress: Progress | None = None,
         keep_inputs: bool | None = None,
-        uniforms: np.ndarray | None = None,
+        source: Callable[[int, int], np.ndarray] | None = None,
     ) -> MonteCarloResult:
-        """Run ``iterations`` iterations; see :func:`monte_carlo`."""
+        """Run ``iterations`` iterations; see :func:`monte_carlo`.
+
+        ``source(start, stop)``, when given, supplies the uniforms of iterations
+        ``[start, stop)`` instead of the seeded stream (paired comparisons, Sobol designs).
+        """
         if isinstance(iterations, bool) or not isinstance(iterations, int | np.integer) or iterations < 1:
             raise UncertaintyError(f"iterations is {iterations!r}, expected an integer >= 1")
         stream = UniformStream(self.space.size, rng, sampling, int(iterations))
@@ -327,7 +331,7 @@ class Propagator:
         inputs = np.empty((iterations, self.space.size), order="F") if keep_inputs else None
         for start in range(0, iterations, chunk):
             stop = min(start + chunk, iterations)
-            u = uniforms[start:stop] if uniforms is not None else stream.uniforms(start, stop)
+            u = source(start, stop) if source is not None else stream.uniforms(start, stop)
             draws = self.space.transform(u)
             if inputs is not None:
                 inputs[start:stop] = draws

@@ -47,7 +47,8 @@ SAMPLING_METHODS = ("random", "lhs")
 #: Largest block of iterations drawn from one stream, and the memory of one block.
 MAX_BLOCK_ROWS = 16384
 BLOCK_VALUES = 1 << 20
-_TINY = 2.0**-60  # keeps uniforms off 0 so that normal quantiles stay finite
+_TINY = 2.0**-60  # keeps uniforms inside (0, 1) so that normal quantiles stay finite
+_BELOW_ONE = 1.0 - 2.0**-53
 
 RandomState = np.random.Generator | int | None
 
@@ -106,7 +107,7 @@ def _lognormal(u: np.ndarray, uncs: list[Uncertainty]) -> np.ndarray:
     loc = np.array([x.loc for x in uncs])
     scale = np.array([x.scale for x in uncs])
     sign = np.array([-1.0 if x.negative else 1.0 for x in uncs])
-    z = ndtri(np.maximum(u, _TINY))
+    z = ndtri(np.clip(u, _TINY, _BELOW_ONE))
     z *= scale
     z += loc
     np.exp(z, out=z)
@@ -116,7 +117,7 @@ def _lognormal(u: np.ndarray, uncs: list[Uncertainty]) -> np.ndarray:
 
 
 def _normal(u: np.ndarray, uncs: list[Uncertainty]) -> np.ndarray:
-    z = ndtri(np.maximum(u, _TINY))
+    z = ndtri(np.clip(u, _TINY, _BELOW_ONE))
     z *= np.array([x.scale for x in uncs])
     z += np.array([x.loc for x in uncs])
     return z
