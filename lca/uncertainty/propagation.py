@@ -95,6 +95,7 @@ class Propagator:
         self.tech_varying = [e for e, a in enumerate(m.tech_amounts) if self._varies(a, "technosphere", e)]
         self.bio_varying = [e for e, a in enumerate(m.bio_amounts) if self._varies(a, "biosphere", e)]
         self.rows = self._row_specs(activities)
+        self._splits: dict[str, tuple] = {}
         self._plan_systems()
 
     # -- planning --------------------------------------------------------------------------
@@ -274,6 +275,19 @@ class Propagator:
                 env[name] = params.formulas[name].evaluate(env)
         return env
 
+    def _split(self, amounts: Sequence[CompiledAmount | None], varying: list[int], matrix: str) -> tuple:
+        """Varying entries that are one drawn number times a factor, and the others."""
+        plain, cols, factors, others = [], [], [], []
+        for e in varying:
+            col = self._column.get((matrix, e))
+            if col is not None and not amounts[e].denominators:
+                plain.append(e)
+                cols.append(col)
+                factors.append(amounts[e].factor)
+            else:
+                others.append(e)
+        return np.array(plain, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(factors), others
+
     def _entries(
         self,
         amounts: Sequence[CompiledAmount | None],
@@ -285,8 +299,15 @@ class Propagator:
     ) -> np.ndarray:
         values = np.empty((len(constants), draws.shape[0]))
         values[:] = constants[:, None]
+        if matrix not in self._splits:
+            self._splits[matrix] = self._split(amounts, varying, matrix)
+        plain, cols, factors, others = self._splits[matrix]
+        if len(plain):
+            gathered = draws.T[cols]  # draws is Fortran-ordered: its transpose's rows are contiguous
+            gathered *= factors[:, None]
+            values[plain] = gathered
         with np.errstate(all="ignore"):
-            for e in varying:
+            for e in others:
                 amount = amounts[e]
                 col = self._column.get((matrix, e))
                 value = draws[:, col] if col is not None else amount.numerator.evaluate(env)
@@ -315,12 +336,12 @@ class Propagator:
     ) -> MonteCarloResult:
         """Run ``iterations`` iterations; see :func:`monte_carlo`.
 
-        ``source(start, stop)``, when given, supplies the uniforms of iterations
+        ``source(start, stop)``, when given, supplies uniforms in (0, 1) for iterations
         ``[start, stop)`` instead of the seeded stream (paired comparisons, Sobol designs).
         """
         if isinstance(iterations, bool) or not isinstance(iterations, int | np.integer) or iterations < 1:
             raise UncertaintyError(f"iterations is {iterations!r}, expected an integer >= 1")
-        stream = UniformStream(self.space.size, rng, sampling, int(iterations))
+        stream = UniformStream(self.space.gaussian, rng, sampling, int(iterations))
         chunk = int(chunk_size) if chunk_size else self.chunk_size()
         if chunk < 1:
             raise UncertaintyError(f"chunk_size is {chunk_size}, expected >= 1")
@@ -331,10 +352,12 @@ class Propagator:
         inputs = np.empty((iterations, self.space.size), order="F") if keep_inputs else None
         for start in range(0, iterations, chunk):
             stop = min(start + chunk, iterations)
-            u = source(start, stop) if source is not None else stream.uniforms(start, stop)
-            draws = self.space.transform(u)
-            if inputs is not None:
-                inputs[start:stop] = draws
+            u = (
+                self.space.standardise(source(start, stop))
+                if source is not None
+                else stream.uniforms(start, stop)
+            )
+            draws = self.space.transform(u, out=None if inputs is None else inputs[start:stop])
             values[:, :, start:stop] = self.evaluate(draws)
             if progress is not None:
                 progress(stop, iterations)

@@ -246,6 +246,7 @@ def _pname(q: float) -> str:
 def _input_labels(propagator: Propagator) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray]:
     params = propagator.matrices.parameters
     names, units, scale = [], [], []
+    labels: dict[Any, str] = {}
     for key, unc_name in zip(propagator.keys, propagator.space.names, strict=True):
         names.append(unc_name)
         if key[0] == "parameter":
@@ -258,6 +259,9 @@ def _input_labels(propagator: Propagator) -> tuple[tuple[str, ...], tuple[str, .
                 if key[0] == "technosphere"
                 else propagator.matrices.bio_amounts
             )
-            units.append(format_unit(amounts[key[1]].numerator.unit))
+            unit = amounts[key[1]].numerator.unit
+            if unit not in labels:
+                labels[unit] = format_unit(unit)
+            units.append(labels[unit])
             scale.append(1.0)
     return tuple(names), tuple(units), np.array(scale, dtype=float)

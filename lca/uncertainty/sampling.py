@@ -24,7 +24,7 @@ Examples
 >>> from lca.uncertainty.distributions import Uncertainty
 >>> u = Uncertainty.from_spec({"distribution": "uniform", "min": 1, "max": 3}, 2.0, "x")
 >>> space = InputSpace(("x",), (u,), ("parameter 'x'",))
->>> draws = UniformStream(space.size, seed=1).uniforms(0, 4)
+>>> draws = UniformStream(space.gaussian, seed=1).uniforms(0, 4)
 >>> x = space.transform(draws)
 >>> x.shape, bool(((1 <= x) & (x <= 3)).all())
 ((4, 1), True)
@@ -34,6 +34,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 from scipy.special import ndtri
@@ -85,71 +87,101 @@ class InputSpace:
             tuple(self.wheres[c] for c in columns),
         )
 
-    def transform(self, uniforms: np.ndarray) -> np.ndarray:
-        """Values (base units) from uniforms in (0, 1), column by column (inverse CDF).
-
-        ``uniforms`` has shape ``(iterations, inputs)``; the result has the same shape
-        and Fortran order. ``uniforms`` may be overwritten.
-        """
-        u = np.asfortranarray(uniforms, dtype=float)
-        if u.ndim != 2 or u.shape[1] != self.size:
-            raise UncertaintyError(f"uniforms have shape {u.shape}, expected (iterations, {self.size})")
-        out = np.empty_like(u, order="F")
+    @cached_property
+    def _groups(self) -> list[tuple[np.ndarray, dict[str, np.ndarray], Any]]:
+        """Columns of each distribution kind, with their fields as arrays (built once)."""
         kinds = np.array([unc.kind for unc in self.uncertainties], dtype=int)
+        groups = []
         for kind in np.unique(kinds):
             cols = np.flatnonzero(kinds == kind)
-            sel = slice(None) if len(cols) == self.size else cols
-            out[:, sel] = _INVERSE_CDF[int(kind)](u[:, sel], [self.uncertainties[c] for c in cols])
+            uncs = [self.uncertainties[c] for c in cols]
+            fields = {
+                "loc": np.array([x.loc for x in uncs]),
+                "scale": np.array([x.scale for x in uncs]),
+                "low": np.array([x.minimum for x in uncs]),
+                "high": np.array([x.maximum for x in uncs]),
+                "sign": np.array([-1.0 if x.negative else 1.0 for x in uncs]),
+            }
+            groups.append((cols, fields, _INVERSE_CDF[int(kind)]))
+        return groups
+
+    @property
+    def gaussian(self) -> np.ndarray:
+        """True for the columns drawn through a standard normal (normal, lognormal)."""
+        return np.array([unc.kind in (NORMAL, LOGNORMAL) for unc in self.uncertainties], dtype=bool)
+
+    def standardise(self, uniforms: np.ndarray) -> np.ndarray:
+        """Standard draws from uniforms in (0, 1): the normal quantile on gaussian columns."""
+        u = np.array(uniforms, dtype=float, order="F", copy=True)
+        cols = np.flatnonzero(self.gaussian)
+        if len(cols):
+            u[:, cols] = ndtri(np.clip(u[:, cols], _TINY, _BELOW_ONE))
+        return u
+
+    def transform(self, standard: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Values (base units) from standard draws, column by column.
+
+        ``standard`` has shape ``(iterations, inputs)``: a standard normal draw for a
+        normal or lognormal column (:attr:`gaussian`), a uniform in (0, 1) for the others
+        (inverse CDF). The result has the same shape, Fortran order (or is ``out``).
+        """
+        z = np.asfortranarray(standard, dtype=float)
+        if z.ndim != 2 or z.shape[1] != self.size:
+            raise UncertaintyError(f"draws have shape {z.shape}, expected (iterations, {self.size})")
+        if out is None:
+            out = np.empty_like(z, order="F")
+        for cols, fields, inverse in self._groups:
+            if len(cols) == self.size:
+                inverse(z, fields, out)
+            else:
+                part = np.empty((z.shape[0], len(cols)), order="F")
+                inverse(z[:, cols], fields, part)
+                out[:, cols] = part
         return out
 
 
-def _lognormal(u: np.ndarray, uncs: list[Uncertainty]) -> np.ndarray:
-    loc = np.array([x.loc for x in uncs])
-    scale = np.array([x.scale for x in uncs])
-    sign = np.array([-1.0 if x.negative else 1.0 for x in uncs])
-    z = ndtri(np.clip(u, _TINY, _BELOW_ONE))
-    z *= scale
-    z += loc
-    np.exp(z, out=z)
-    if (sign < 0).any():
-        z *= sign
-    return z
+def _lognormal(z: np.ndarray, f: dict[str, np.ndarray], out: np.ndarray) -> None:
+    np.multiply(z, f["scale"], out=out)
+    out += f["loc"]
+    np.exp(out, out=out)
+    if (f["sign"] < 0).any():
+        out *= f["sign"]
 
 
-def _normal(u: np.ndarray, uncs: list[Uncertainty]) -> np.ndarray:
-    z = ndtri(np.clip(u, _TINY, _BELOW_ONE))
-    z *= np.array([x.scale for x in uncs])
-    z += np.array([x.loc for x in uncs])
-    return z
+def _normal(z: np.ndarray, f: dict[str, np.ndarray], out: np.ndarray) -> None:
+    np.multiply(z, f["scale"], out=out)
+    out += f["loc"]
 
 
-def _uniform(u: np.ndarray, uncs: list[Uncertainty]) -> np.ndarray:
-    low = np.array([x.minimum for x in uncs])
-    high = np.array([x.maximum for x in uncs])
-    return low + u * (high - low)
+def _uniform(u: np.ndarray, f: dict[str, np.ndarray], out: np.ndarray) -> None:
+    np.multiply(u, f["high"] - f["low"], out=out)
+    out += f["low"]
 
 
-def _triangular(u: np.ndarray, uncs: list[Uncertainty]) -> np.ndarray:
-    a = np.array([x.minimum for x in uncs])
-    b = np.array([x.maximum for x in uncs])
-    c = np.array([x.loc for x in uncs])
+def _triangular(u: np.ndarray, f: dict[str, np.ndarray], out: np.ndarray) -> None:
+    a, b, c = f["low"], f["high"], f["loc"]
     width = b - a
     split = (c - a) / width  # the CDF at the mode
     left = a + np.sqrt(u * (width * (c - a)))
     right = b - np.sqrt((1.0 - u) * (width * (b - c)))
-    return np.where(u < split, left, right)
+    np.copyto(out, np.where(u < split, left, right))
 
 
 _INVERSE_CDF = {LOGNORMAL: _lognormal, NORMAL: _normal, UNIFORM: _uniform, TRIANGULAR: _triangular}
 
 
 class UniformStream:
-    """Uniform draws in (0, 1) for iterations ``[start, stop)``, independent of chunking.
+    """Standard draws for iterations ``[start, stop)``, independent of chunking.
+
+    A column is a standard normal draw where ``gaussian`` is True (normal and
+    lognormal inputs: drawn directly with NumPy's normal generator in random sampling,
+    as the normal quantile of a stratified uniform in Latin hypercube sampling) and a
+    uniform in (0, 1) elsewhere.
 
     Parameters
     ----------
-    size : int
-        Number of inputs (columns).
+    size : int or numpy.ndarray of bool
+        Number of inputs (all uniform), or the ``gaussian`` mask of the columns.
     seed : numpy.random.Generator, int or None
         An int is the seed; a Generator gives one 128-bit seed from its stream; None
         takes fresh entropy (kept in :attr:`entropy` so that the run can be repeated).
@@ -159,12 +191,17 @@ class UniformStream:
         Total number of iterations; Latin hypercube needs it to size the last block.
     """
 
-    def __init__(self, size: int, seed: RandomState = None, sampling: str = "random", iterations: int = 0):
+    def __init__(
+        self, size: int | np.ndarray, seed: RandomState = None, sampling: str = "random", iterations: int = 0
+    ):
         if sampling not in SAMPLING_METHODS:
             raise UncertaintyError(f"sampling is '{sampling}', expected one of {', '.join(SAMPLING_METHODS)}")
         if sampling == "lhs" and iterations <= 0:
             raise UncertaintyError("Latin hypercube sampling needs the total number of iterations")
-        self.size = int(size)
+        mask = np.zeros(int(size), dtype=bool) if np.ndim(size) == 0 else np.asarray(size, dtype=bool)
+        self.size = len(mask)
+        self._gaussian = np.flatnonzero(mask)
+        self._uniform = np.flatnonzero(~mask)
         self.sampling = sampling
         self.iterations = int(iterations)
         self.entropy = _entropy(seed)
@@ -172,7 +209,7 @@ class UniformStream:
         self._cached: tuple[int, np.ndarray] | None = None
 
     def uniforms(self, start: int, stop: int) -> np.ndarray:
-        """Uniforms of shape ``(stop - start, size)``, Fortran order."""
+        """Standard draws of shape ``(stop - start, size)``, Fortran order."""
         out = np.empty((stop - start, self.size), order="F")
         rows = self.block_rows
         for block in range(start // rows, (stop - 1) // rows + 1 if stop > start else 0):
@@ -223,5 +260,5 @@ def draw(space: InputSpace, iterations: int, rng: RandomState = None, sampling: 
     >>> bool(abs(np.median(x) / 150 - 1) < 0.01)
     True
     """
-    stream = UniformStream(space.size, rng, sampling, iterations)
+    stream = UniformStream(space.gaussian, rng, sampling, iterations)
     return space.transform(stream.uniforms(0, iterations))
