@@ -15,7 +15,7 @@ Examples
 --------
 >>> format_unit(Q_(57, "g CO2 eq/kWh").to("kg CO2eq/MWh").units)
 'kg CO2 eq/MWh'
->>> Q_(1, "year").to("h").magnitude
+>>> float(Q_(1, "year").to("h").magnitude)
 8760.0
 """
 
