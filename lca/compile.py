@@ -27,7 +27,7 @@ import scipy.sparse as sp
 
 from lca.errors import FormulaError, InventoryError, LcaError, UnitError
 from lca.formulas import Formula, is_number
-from lca.indicators import Indicator, get_indicator, registered_indicators
+from lca.indicators import Indicator, default_indicators, get_indicator
 from lca.inventory import PHASES, Activity, Exchange, Flow, Model, suggest
 from lca.uncertainty.distributions import Uncertainty
 from lca.units import Q_, conversion_factor, format_unit, parse_unit, ureg
@@ -435,7 +435,7 @@ def _indicators(model: Model) -> list[Indicator]:
     codes = model.info.get("indicators")
     if codes:
         return [get_indicator(c) for c in codes]
-    return registered_indicators()
+    return default_indicators()
 
 
 def _flows(model: Model, indicators: list[Indicator]) -> dict[str, Flow]:
