@@ -286,7 +286,14 @@ class Propagator:
                 factors.append(amounts[e].factor)
             else:
                 others.append(e)
-        return np.array(plain, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(factors), others
+        fixed = np.setdiff1d(np.arange(len(amounts)), varying)
+        return (
+            np.array(plain, dtype=np.int64),
+            np.array(cols, dtype=np.int64),
+            np.array(factors),
+            others,
+            fixed,
+        )
 
     def _entries(
         self,
@@ -297,11 +304,11 @@ class Propagator:
         env: Mapping[str, Any],
         draws: np.ndarray,
     ) -> np.ndarray:
-        values = np.empty((len(constants), draws.shape[0]))
-        values[:] = constants[:, None]
         if matrix not in self._splits:
             self._splits[matrix] = self._split(amounts, varying, matrix)
-        plain, cols, factors, others = self._splits[matrix]
+        plain, cols, factors, others, fixed = self._splits[matrix]
+        values = np.empty((len(constants), draws.shape[0]))
+        values[fixed] = constants[fixed, None]
         if len(plain):
             gathered = draws.T[cols]  # draws is Fortran-ordered: its transpose's rows are contiguous
             gathered *= factors[:, None]

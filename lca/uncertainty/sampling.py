@@ -230,8 +230,17 @@ class UniformStream:
             values = (
                 qmc.LatinHypercube(d=self.size, rng=gen).random(rows) if self.size else np.empty((rows, 0))
             )
+            if len(self._gaussian):
+                values[:, self._gaussian] = ndtri(np.clip(values[:, self._gaussian], _TINY, _BELOW_ONE))
+        elif not len(self._uniform):
+            values = gen.standard_normal((self.size, rows)).T  # each input's draws contiguous
+        elif not len(self._gaussian):
+            values = gen.random((self.size, rows)).T
         else:
-            values = gen.random((self.size, rows)).T  # each input's draws contiguous
+            both = np.empty((self.size, rows))
+            both[self._uniform] = gen.random((len(self._uniform), rows))
+            both[self._gaussian] = gen.standard_normal((len(self._gaussian), rows))
+            values = both.T
         self._cached = (block, values)
         return values
 
