@@ -28,7 +28,7 @@ import scipy.sparse as sp
 
 from lca.compile import CompiledAmount, Matrices, build_matrices
 from lca.errors import InventoryError, UncertaintyError
-from lca.inventory import BACKGROUND, Model
+from lca.inventory import BACKGROUND, Model, suggest
 from lca.solve import Solver
 from lca.uncertainty.batched import BatchedSystem
 from lca.uncertainty.results import MonteCarloResult, RowSpec
@@ -135,7 +135,7 @@ class Propagator:
         index = m.index
         for code in activities:
             if code not in index:
-                raise InventoryError(f"Monte Carlo: no activity '{code}' to report")
+                raise InventoryError(f"Monte Carlo: no activity '{code}' to report{suggest(code, index)}")
             rows.append(RowSpec(code, "activity", np.array([index[code]])))
         return rows
 

@@ -146,10 +146,14 @@ class MonteCarloResult:
         qs = sorted({50.0, *self.percentiles})
         quantiles = np.percentile(flat, qs, axis=1)
         shape = self.values.shape[:2]
-        stats = {
-            "mean": flat.mean(axis=1).reshape(shape),
-            "std": flat.std(axis=1, ddof=1 if self.iterations > 1 else 0).reshape(shape),
-        }
+        # shifted by the first draw, row by row: exact for a constant row, and accurate
+        mean, std = np.empty(len(flat)), np.empty(len(flat))
+        for r, x in enumerate(flat):
+            deviation = x - x[0]
+            shift = deviation.mean()
+            mean[r] = x[0] + shift
+            std[r] = deviation.std(ddof=1 if self.iterations > 1 else 0, mean=shift)
+        stats = {"mean": mean.reshape(shape), "std": std.reshape(shape)}
         stats["sem"] = stats["std"] / np.sqrt(self.iterations)
         for q, values in zip(qs, quantiles, strict=True):
             stats[_pname(q)] = values.reshape(shape)
@@ -218,7 +222,10 @@ class MonteCarloResult:
         return pd.DataFrame({"iterations": counts, "mean": mean, "sem": sem, "relative_sem": relative})
 
     def input_draws(self) -> pd.DataFrame:
-        """Input draws, one column per input in its declared unit (see ``input_units``).
+        """Input draws, one column per input (see ``input_units``).
+
+        A parameter is in its declared unit; an exchange amount in the unit of its matrix
+        entry (the supplier's reference unit, or the flow's unit).
 
         Raises
         ------
@@ -254,14 +261,28 @@ def _input_labels(propagator: Propagator) -> tuple[tuple[str, ...], tuple[str, .
             units.append(format_unit(declared))
             scale.append(1.0 / float(Q_(1.0, declared).to_base_units().magnitude))
         else:
-            amounts = (
-                propagator.matrices.tech_amounts
-                if key[0] == "technosphere"
-                else propagator.matrices.bio_amounts
-            )
-            unit = amounts[key[1]].numerator.unit
+            amount, unit, factor = _exchange_unit(propagator, key)
             if unit not in labels:
-                labels[unit] = format_unit(unit)
+                labels[unit] = unit if isinstance(unit, str) else format_unit(unit)
             units.append(labels[unit])
-            scale.append(1.0)
+            scale.append(factor)
     return tuple(names), tuple(units), np.array(scale, dtype=float)
+
+
+def _exchange_unit(propagator: Propagator, key: tuple[str, int]) -> tuple[Any, Any, float]:
+    """An exchange input's unit in the matrix (supplier's reference unit, flow unit) and factor.
+
+    An amortised amount (a use time) stays in SI base units.
+    """
+    m = propagator.matrices
+    e = key[1]
+    if key[0] == "technosphere":
+        amount, unit = m.tech_amounts[e], m.activity_units[m.tech_rows[e]]
+    else:
+        amount = m.bio_amounts[e]
+        flow = m.flows[m.bio_rows[e]]
+        units = {i.code: i.unit_text for i in m.indicators}
+        unit = units.get(flow, f"unit of flow '{flow}'")
+    if amount.denominators:
+        return amount, amount.numerator.unit, 1.0
+    return amount, unit, abs(amount.factor)

@@ -1,0 +1,50 @@
+"""`lca run --iterations N --seed S`: the phase x indicator table with bands."""
+
+import re
+
+import lca
+from lca.cli import main
+from lca.uncertainty.progress import ProgressBar
+
+EXAMPLE = lca.datasets_dir() / "examples" / "bloom_parametric.yaml"
+
+
+def test_run_with_iterations_prints_bands_seed_and_iterations(capsys):
+    args = ["run", str(EXAMPLE), "--iterations", "2000", "--seed", "7", "--activity", "dynamic"]
+    assert main(args) == 0
+    out = capsys.readouterr()
+    assert "of 2,000 iterations (random sampling), seed 7" in out.out
+    lines = {line.split()[0]: line for line in out.out.splitlines() if line.strip()}
+    for row in ("manufacturing", "training", "dynamic", "total"):
+        assert re.search(r"\[[\d.e+]+ - [\d.e+]+\]", lines[row]), lines[row]
+    assert out.err == ""  # no progress bar when stderr is not a terminal
+    # the same seed prints the same table
+    assert main(args) == 0
+    assert capsys.readouterr().out == out.out
+
+
+def test_run_refuses_an_unknown_activity_with_exit_status_2(capsys):
+    assert main(["run", str(EXAMPLE), "--iterations", "10", "--seed", "1", "--activity", "dynamc"]) == 2
+    assert "no activity 'dynamc'" in capsys.readouterr().err
+
+
+def test_progress_bar_draws_only_on_a_terminal():
+    class Terminal:
+        def __init__(self):
+            self.text = ""
+
+        def isatty(self):
+            return True
+
+        def write(self, text):
+            self.text += text
+
+        def flush(self):
+            pass
+
+    stream = Terminal()
+    bar = ProgressBar(stream, delay=0.0, width=10)
+    bar(5, 10)
+    bar(10, 10)
+    assert "[#####.....]  50% 5/10 iterations" in stream.text
+    assert stream.text.endswith("[##########] 100% 10/10 iterations\n")
