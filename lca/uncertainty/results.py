@@ -144,15 +144,19 @@ class MonteCarloResult:
     def _stats(self) -> dict[str, np.ndarray]:
         flat = self.values.reshape(-1, self.iterations)
         qs = sorted({50.0, *self.percentiles})
-        quantiles = np.percentile(flat, qs, axis=1)
         shape = self.values.shape[:2]
-        # shifted by the first draw, row by row: exact for a constant row, and accurate
         mean, std = np.empty(len(flat)), np.empty(len(flat))
-        for r, x in enumerate(flat):
+        quantiles = np.empty((len(qs), len(flat)))
+        for r, x in enumerate(flat):  # row by row: memory stays one row wide
+            if x.min() == x.max():  # constant: exact statistics without sorting
+                mean[r], std[r], quantiles[:, r] = x[0], 0.0, x[0]
+                continue
+            # shifted by the first draw: accurate when the spread is small beside the mean
             deviation = x - x[0]
             shift = deviation.mean()
             mean[r] = x[0] + shift
             std[r] = deviation.std(ddof=1 if self.iterations > 1 else 0, mean=shift)
+            quantiles[:, r] = np.percentile(x, qs)  # exact (linear interpolation)
         stats = {"mean": mean.reshape(shape), "std": std.reshape(shape)}
         stats["sem"] = stats["std"] / np.sqrt(self.iterations)
         for q, values in zip(qs, quantiles, strict=True):
