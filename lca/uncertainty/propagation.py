@@ -21,6 +21,7 @@ background, impacts per group (phase or tracked activity) and indicator.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ from lca.errors import InventoryError, UncertaintyError
 from lca.inventory import BACKGROUND, Model, suggest
 from lca.solve import Solver
 from lca.uncertainty.batched import BatchedSystem
+from lca.uncertainty.distributions import LOGNORMAL
 from lca.uncertainty.results import MonteCarloResult, RowSpec
 from lca.uncertainty.sampling import InputSpace, RandomState, UniformStream
 
@@ -215,10 +217,13 @@ class Propagator:
         )
         return int(np.clip(CHUNK_BYTES // per_iteration, 16, MAX_CHUNK))
 
-    def evaluate(self, draws: np.ndarray) -> np.ndarray:
+    def evaluate(self, draws: np.ndarray, standard: np.ndarray | None = None) -> np.ndarray:
         """Impacts for a chunk of input draws, shape ``(rows + 1, indicators, chunk)``.
 
         ``draws`` has shape ``(chunk, inputs)`` in base units; the last row is the total.
+        With ``standard`` (the chunk's standard draws), exchange amounts that are one
+        lognormal times a factor are computed from it in one pass (``exp(loc + ln|factor|
+        + sigma z)``), and their columns of ``draws`` are not read (see :attr:`fused`).
         """
         count = draws.shape[0]
         n_rows, n_ind = len(self.rows), len(self.matrices.indicators)
@@ -227,10 +232,16 @@ class Propagator:
             return np.repeat(fixed[:, :, None], count, axis=2)
         env = self._environment(draws)
         tech = self._entries(
-            self.matrices.tech_amounts, self.tech_values, self.tech_varying, "technosphere", env, draws
+            self.matrices.tech_amounts,
+            self.tech_values,
+            self.tech_varying,
+            "technosphere",
+            env,
+            draws,
+            standard,
         )
         bio = self._entries(
-            self.matrices.bio_amounts, self.bio_values, self.bio_varying, "biosphere", env, draws
+            self.matrices.bio_amounts, self.bio_values, self.bio_varying, "biosphere", env, draws, standard
         )
         m = self.matrices
         rhs = np.broadcast_to(self.demand[:, None, None], (len(self.demand), 1, count))
@@ -275,8 +286,12 @@ class Propagator:
                 env[name] = params.formulas[name].evaluate(env)
         return env
 
-    def _split(self, amounts: Sequence[CompiledAmount | None], varying: list[int], matrix: str) -> tuple:
-        """Varying entries that are one drawn number times a factor, and the others."""
+    def _split(self, amounts: Sequence[CompiledAmount | None], varying: list[int], matrix: str) -> dict:
+        """Varying entries that are one drawn number times a factor, and the others.
+
+        Among the former, lognormal ones are also described for the fused path:
+        ``value = sign * exp(loc + ln|factor| + sigma z)``.
+        """
         plain, cols, factors, others = [], [], [], []
         for e in varying:
             col = self._column.get((matrix, e))
@@ -286,14 +301,33 @@ class Propagator:
                 factors.append(amounts[e].factor)
             else:
                 others.append(e)
-        fixed = np.setdiff1d(np.arange(len(amounts)), varying)
-        return (
-            np.array(plain, dtype=np.int64),
-            np.array(cols, dtype=np.int64),
-            np.array(factors),
-            others,
-            fixed,
-        )
+        uncs = [self.space.uncertainties[c] for c in cols]
+        lognormal = np.array([u.kind == LOGNORMAL for u in uncs], dtype=bool)
+        factors_array = np.array(factors)
+        sign = np.sign(factors_array) * np.array([-1.0 if u.negative else 1.0 for u in uncs])
+        return {
+            "plain": np.array(plain, dtype=np.int64),
+            "cols": np.array(cols, dtype=np.int64),
+            "factors": factors_array,
+            "lognormal": lognormal,
+            "loc": np.array([u.loc for u in uncs]) + np.log(np.abs(factors_array)),
+            "scale": np.array([u.scale for u in uncs]),
+            "sign": sign,
+            "others": others,
+            "fixed": np.setdiff1d(np.arange(len(amounts)), varying),
+        }
+
+    @property
+    def fused(self) -> np.ndarray:
+        """Input columns only used as a lognormal exchange amount (computed from z directly)."""
+        used = set()
+        for matrix, amounts, varying in (
+            ("technosphere", self.matrices.tech_amounts, self.tech_varying),
+            ("biosphere", self.matrices.bio_amounts, self.bio_varying),
+        ):
+            split = self._splits.setdefault(matrix, self._split(amounts, varying, matrix))
+            used.update(split["cols"][split["lognormal"]].tolist())
+        return np.array(sorted(used), dtype=np.int64)
 
     def _entries(
         self,
@@ -303,16 +337,28 @@ class Propagator:
         matrix: str,
         env: Mapping[str, Any],
         draws: np.ndarray,
+        standard: np.ndarray | None = None,
     ) -> np.ndarray:
         if matrix not in self._splits:
             self._splits[matrix] = self._split(amounts, varying, matrix)
-        plain, cols, factors, others, fixed = self._splits[matrix]
+        split = self._splits[matrix]
+        plain, cols, others, fixed = split["plain"], split["cols"], split["others"], split["fixed"]
         values = np.empty((len(constants), draws.shape[0]))
         values[fixed] = constants[fixed, None]
         if len(plain):
-            gathered = draws.T[cols]  # draws is Fortran-ordered: its transpose's rows are contiguous
-            gathered *= factors[:, None]
-            values[plain] = gathered
+            fused = split["lognormal"] if standard is not None else np.zeros(len(plain), dtype=bool)
+            if fused.any():
+                z = standard.T[cols[fused]]  # standard is Fortran-ordered: rows of its transpose
+                z *= split["scale"][fused, None]
+                z += split["loc"][fused, None]
+                np.exp(z, out=z)
+                z *= split["sign"][fused, None]
+                values[plain[fused]] = z
+            if not fused.all():
+                rest = ~fused
+                gathered = draws.T[cols[rest]]
+                gathered *= split["factors"][rest, None]
+                values[plain[rest]] = gathered
         with np.errstate(all="ignore"):
             for e in others:
                 amount = amounts[e]
@@ -329,6 +375,15 @@ class Propagator:
             e = varying[int(np.argwhere(bad)[0][0])]
             raise UncertaintyError(f"{amounts[e].where}: a Monte Carlo draw gives a non-finite amount")
         return values
+
+    def _kept_inputs(self, iterations: int, keep_inputs: bool | None) -> int:
+        """How many input columns to keep: all, the parameters (they come first), or none."""
+        if keep_inputs is False:
+            return 0
+        if keep_inputs:
+            return self.space.size
+        parameters = sum(1 for key in self.keys if key[0] == "parameter")
+        return parameters if iterations * parameters * 8 <= KEEP_INPUT_BYTES else 0
 
     def run(
         self,
@@ -354,20 +409,46 @@ class Propagator:
             raise UncertaintyError(f"chunk_size is {chunk_size}, expected >= 1")
         n_ind = len(self.matrices.indicators)
         values = np.empty((len(self.rows) + 1, n_ind, iterations))
-        if keep_inputs is None:
-            keep_inputs = iterations * self.space.size * 8 <= KEEP_INPUT_BYTES
-        inputs = np.empty((iterations, self.space.size), order="F") if keep_inputs else None
-        for start in range(0, iterations, chunk):
+        kept = self._kept_inputs(iterations, keep_inputs)
+        fused = self.fused
+        fused_only = fused if len(fused) else None
+        needed = np.setdiff1d(np.arange(self.space.size), fused)
+        needed_space = self.space.subset(needed)
+        inputs = np.empty((iterations, kept), order="F") if kept else None
+
+        def fetch(start: int, stop: int) -> np.ndarray:
+            if source is not None:
+                return self.space.standardise(source(start, stop))
+            return stream.uniforms(start, stop)
+
+        starts = range(0, iterations, chunk)
+        # the next chunk's draws are made in a second thread while this one is evaluated
+        # (NumPy's generators release the GIL); each block has its own stream, so the
+        # numbers do not depend on the threads
+        pool = ThreadPoolExecutor(max_workers=1)
+        pending = pool.submit(fetch, 0, min(chunk, iterations))
+        for start in starts:
             stop = min(start + chunk, iterations)
-            u = (
-                self.space.standardise(source(start, stop))
-                if source is not None
-                else stream.uniforms(start, stop)
-            )
-            draws = self.space.transform(u, out=None if inputs is None else inputs[start:stop])
-            values[:, :, start:stop] = self.evaluate(draws)
+            u = pending.result()
+            if stop < iterations:
+                pending = pool.submit(fetch, stop, min(stop + chunk, iterations))
+            if kept and kept == self.space.size:
+                values[:, :, start:stop] = self.evaluate(self.space.transform(u, out=inputs[start:stop]))
+            elif fused_only is None:
+                draws = self.space.transform(u)
+                if kept:
+                    inputs[start:stop] = draws[:, :kept]
+                values[:, :, start:stop] = self.evaluate(draws)
+            else:  # fused lognormal exchanges are computed from u by evaluate
+                draws = np.empty_like(u, order="F")
+                if len(needed):
+                    draws[:, needed] = needed_space.transform(u[:, needed])
+                if kept:
+                    inputs[start:stop] = draws[:, :kept]
+                values[:, :, start:stop] = self.evaluate(draws, u)
             if progress is not None:
                 progress(stop, iterations)
+        pool.shutdown()
         return MonteCarloResult.build(self, values, inputs, stream.entropy, sampling, percentiles)
 
 
@@ -410,8 +491,9 @@ def monte_carlo(
     activities : sequence of str
         Activities whose attributed contributions are reported as extra rows.
     keep_inputs : bool, optional
-        Keep the input draws (for sensitivity); by default when they fit in
-        :data:`KEEP_INPUT_BYTES`.
+        True keeps every input's draws (parameters and exchange amounts), False none;
+        by default the parameters' draws are kept (for sensitivity analysis) when they
+        fit in :data:`KEEP_INPUT_BYTES`, and exchange-level draws are not.
 
     Returns
     -------

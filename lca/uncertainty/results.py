@@ -50,9 +50,10 @@ class MonteCarloResult:
     deterministic : numpy.ndarray
         Shape ``(rows, indicators)``: the result at the central amounts.
     inputs : numpy.ndarray or None
-        Input draws, shape ``(iterations, inputs)``, in SI base units (None when not kept).
+        Kept input draws, shape ``(iterations, kept inputs)``, in SI base units (None when
+        not kept): the parameters by default, every input with ``keep_inputs=True``.
     input_names, input_units : tuple of str
-        Each input's name and the unit :meth:`input_draws` reports it in.
+        Each kept input's name and the unit :meth:`input_draws` reports it in.
     input_scale : numpy.ndarray
         Factor from base units to ``input_units``, per input.
     seed : int
@@ -99,6 +100,8 @@ class MonteCarloResult:
             raise UncertaintyError(f"percentiles {bad} are outside 0-100")
         m = propagator.matrices
         names, units, scale = _input_labels(propagator)
+        kept = 0 if inputs is None else inputs.shape[1]
+        names, units, scale = names[:kept], units[:kept], scale[:kept]
         return cls(
             model_name=m.model_name,
             rows=(*(r.label for r in propagator.rows), "total"),
