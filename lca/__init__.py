@@ -26,6 +26,8 @@ from lca.errors import (
 from lca.indicators import Indicator, default_indicators, get_indicator, register_indicator
 from lca.inventory import PHASES, Activity, Exchange, Flow, FunctionalUnit, Model, Parameter
 from lca.solve import Result, Solver, solve
+from lca.uncertainty.propagation import monte_carlo
+from lca.uncertainty.results import MonteCarloResult
 from lca.units import Q_, ureg
 
 try:
@@ -67,6 +69,7 @@ __all__ = [
     "LcaError",
     "Matrices",
     "Model",
+    "MonteCarloResult",
     "Parameter",
     "Q_",
     "Result",
@@ -80,6 +83,7 @@ __all__ = [
     "default_indicators",
     "get_indicator",
     "load",
+    "monte_carlo",
     "register_indicator",
     "solve",
     "ureg",
