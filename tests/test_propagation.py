@@ -223,3 +223,14 @@ def test_draws_dataframe_has_one_column_per_row_and_indicator():
     assert frame.shape == (100, len(result.rows))
     assert np.array_equal(frame[("dynamic", "GWP")].to_numpy(), result.samples("GWP", "dynamic"))
     assert result.seed == 1 and result.iterations == 100 and result.version == lca.__version__
+
+
+def test_a_lognormal_parameter_is_drawn_around_its_default_as_median():
+    # issue 8: a peer's lognormal does not centre on the default; ours has median = default
+    model = lca.load(EXAMPLE)
+    model.parameters["grid"].uncertainty = unc({"distribution": "lognormal", "gsd": 1.3}, 0.057)
+    result = monte_carlo(model, 20_000, seed=11)
+    grid = result.input_draws()["grid"]
+    assert result.input_units[list(result.input_names).index("grid")] == "kg CO2 eq/kWh"
+    # standard error of the median of ln x: 1.2533 x ln(1.3) / sqrt(20,000) = 0.0023
+    assert math.log(grid.median() / 0.057) == pytest.approx(0.0, abs=4 * 0.0023)
