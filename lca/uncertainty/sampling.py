@@ -207,6 +207,7 @@ class UniformStream:
         self.entropy = _entropy(seed)
         self.block_rows = int(np.clip(BLOCK_VALUES // max(self.size, 1), 1, MAX_BLOCK_ROWS))
         self._cached: tuple[int, np.ndarray] | None = None
+        self._buffer: np.ndarray | None = None
 
     def uniforms(self, start: int, stop: int) -> np.ndarray:
         """Standard draws of shape ``(stop - start, size)``, Fortran order."""
@@ -232,14 +233,18 @@ class UniformStream:
             )
             if len(self._gaussian):
                 values[:, self._gaussian] = ndtri(np.clip(values[:, self._gaussian], _TINY, _BELOW_ONE))
-        elif not len(self._uniform):
-            values = gen.standard_normal((self.size, rows)).T  # each input's draws contiguous
-        elif not len(self._gaussian):
-            values = gen.random((self.size, rows)).T
         else:
-            both = np.empty((self.size, rows))
-            both[self._uniform] = gen.random((len(self._uniform), rows))
-            both[self._gaussian] = gen.standard_normal((len(self._gaussian), rows))
+            # one buffer, reused block after block (uniforms() copies out of it)
+            if self._buffer is None:
+                self._buffer = np.empty((self.size, rows))
+            both = self._buffer
+            if not len(self._uniform):
+                gen.standard_normal(out=both)  # each input's draws contiguous
+            elif not len(self._gaussian):
+                gen.random(out=both)
+            else:
+                both[self._uniform] = gen.random((len(self._uniform), rows))
+                both[self._gaussian] = gen.standard_normal((len(self._gaussian), rows))
             values = both.T
         self._cached = (block, values)
         return values
