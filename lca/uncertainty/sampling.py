@@ -133,6 +133,10 @@ class InputSpace:
         for cols, fields, inverse in self._groups:
             if len(cols) == self.size:
                 inverse(z, fields, out)
+            elif len(cols) <= 32:  # a few columns: work on views, no gather or scatter
+                for n, c in enumerate(cols):
+                    one = {key: value[n : n + 1] for key, value in fields.items()}
+                    inverse(z[:, c : c + 1], one, out[:, c : c + 1])
             else:
                 part = np.empty((z.shape[0], len(cols)), order="F")
                 inverse(z[:, cols], fields, part)
