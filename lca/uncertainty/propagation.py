@@ -32,9 +32,9 @@ from lca.errors import InventoryError, UncertaintyError
 from lca.inventory import BACKGROUND, Model, suggest
 from lca.solve import Solver
 from lca.uncertainty.batched import BatchedSystem
-from lca.uncertainty.distributions import LOGNORMAL
+from lca.uncertainty.entries import EntryRecipes
 from lca.uncertainty.results import MonteCarloResult, RowSpec
-from lca.uncertainty.sampling import InputSpace, RandomState, UniformStream
+from lca.uncertainty.sampling import RandomState, UniformStream, input_space
 
 #: Memory a chunk of iterations may use for its working arrays.
 CHUNK_BYTES = 48 * 2**20
@@ -43,31 +43,6 @@ MAX_CHUNK = 65536
 KEEP_INPUT_BYTES = 512 * 2**20
 
 Progress = Callable[[int, int], None]
-
-
-def input_space(matrices: Matrices) -> tuple[InputSpace, tuple[tuple[str, Any], ...]]:
-    """The uncertain inputs of ``matrices`` and, for each, what it is.
-
-    Returns the :class:`InputSpace` and a key per input: ``("parameter", name)`` or
-    ``("technosphere" | "biosphere", entry index)`` for an exchange's own distribution.
-    """
-    names, uncs, wheres, keys = [], [], [], []
-    params = matrices.parameters
-    for name in params.independent:
-        if name in params.uncertainties:
-            names.append(name)
-            uncs.append(params.uncertainties[name])
-            wheres.append(f"parameter '{name}'")
-            keys.append(("parameter", name))
-    for matrix, amounts in (("technosphere", matrices.tech_amounts), ("biosphere", matrices.bio_amounts)):
-        for e, amount in enumerate(amounts):
-            unc = None if amount is None else amount.numerator.uncertainty
-            if unc is not None and unc.is_uncertain:
-                names.append(f"{amount.where} amount")
-                uncs.append(unc)
-                wheres.append(f"{amount.where} amount")
-                keys.append((matrix, e))
-    return InputSpace(tuple(names), tuple(uncs), tuple(wheres)), tuple(keys)
 
 
 class Propagator:
@@ -97,10 +72,19 @@ class Propagator:
         self.tech_varying = [e for e, a in enumerate(m.tech_amounts) if self._varies(a, "technosphere", e)]
         self.bio_varying = [e for e, a in enumerate(m.bio_amounts) if self._varies(a, "biosphere", e)]
         self.rows = self._row_specs(activities)
-        self._splits: dict[str, tuple] = {}
+        self.tech_recipes = EntryRecipes.build(
+            m.tech_amounts, self.tech_values, self.tech_varying, self._columns_of("technosphere"), self.space
+        )
+        self.bio_recipes = EntryRecipes.build(
+            m.bio_amounts, self.bio_values, self.bio_varying, self._columns_of("biosphere"), self.space
+        )
         self._plan_systems()
 
     # -- planning --------------------------------------------------------------------------
+    def _columns_of(self, matrix: str) -> dict[int, int]:
+        """Entry index -> input column, for the entries of ``matrix`` with their own draw."""
+        return {key[1]: c for key, c in self._column.items() if key[0] == matrix}
+
     def _fill_production(self) -> None:
         """Production entries (no recipe): the diagonal of A minus other entries there."""
         m = self.matrices
@@ -223,7 +207,8 @@ class Propagator:
         ``draws`` has shape ``(chunk, inputs)`` in base units; the last row is the total.
         With ``standard`` (the chunk's standard draws), exchange amounts that are one
         lognormal times a factor are computed from it in one pass (``exp(loc + ln|factor|
-        + sigma z)``), and their columns of ``draws`` are not read (see :attr:`fused`).
+        + sigma z)``), and their columns of ``draws`` are not read (see
+        :attr:`EntryRecipes.fused_columns`).
         """
         count = draws.shape[0]
         n_rows, n_ind = len(self.rows), len(self.matrices.indicators)
@@ -231,18 +216,8 @@ class Propagator:
             fixed = self._deterministic_rows()
             return np.repeat(fixed[:, :, None], count, axis=2)
         env = self._environment(draws)
-        tech = self._entries(
-            self.matrices.tech_amounts,
-            self.tech_values,
-            self.tech_varying,
-            "technosphere",
-            env,
-            draws,
-            standard,
-        )
-        bio = self._entries(
-            self.matrices.bio_amounts, self.bio_values, self.bio_varying, "biosphere", env, draws, standard
-        )
+        tech = self.tech_recipes.evaluate(env, draws, standard)
+        bio = self.bio_recipes.evaluate(env, draws, standard)
         m = self.matrices
         rhs = np.broadcast_to(self.demand[:, None, None], (len(self.demand), 1, count))
         supply = self.supply_system.solve(tech, rhs)[:, 0, :]
@@ -286,96 +261,6 @@ class Propagator:
                 env[name] = params.formulas[name].evaluate(env)
         return env
 
-    def _split(self, amounts: Sequence[CompiledAmount | None], varying: list[int], matrix: str) -> dict:
-        """Varying entries that are one drawn number times a factor, and the others.
-
-        Among the former, lognormal ones are also described for the fused path:
-        ``value = sign * exp(loc + ln|factor| + sigma z)``.
-        """
-        plain, cols, factors, others = [], [], [], []
-        for e in varying:
-            col = self._column.get((matrix, e))
-            if col is not None and not amounts[e].denominators:
-                plain.append(e)
-                cols.append(col)
-                factors.append(amounts[e].factor)
-            else:
-                others.append(e)
-        uncs = [self.space.uncertainties[c] for c in cols]
-        lognormal = np.array([u.kind == LOGNORMAL for u in uncs], dtype=bool)
-        factors_array = np.array(factors)
-        sign = np.sign(factors_array) * np.array([-1.0 if u.negative else 1.0 for u in uncs])
-        return {
-            "plain": np.array(plain, dtype=np.int64),
-            "cols": np.array(cols, dtype=np.int64),
-            "factors": factors_array,
-            "lognormal": lognormal,
-            "loc": np.array([u.loc for u in uncs]) + np.log(np.abs(factors_array)),
-            "scale": np.array([u.scale for u in uncs]),
-            "sign": sign,
-            "others": others,
-            "fixed": np.setdiff1d(np.arange(len(amounts)), varying),
-        }
-
-    @property
-    def fused(self) -> np.ndarray:
-        """Input columns only used as a lognormal exchange amount (computed from z directly)."""
-        used = set()
-        for matrix, amounts, varying in (
-            ("technosphere", self.matrices.tech_amounts, self.tech_varying),
-            ("biosphere", self.matrices.bio_amounts, self.bio_varying),
-        ):
-            split = self._splits.setdefault(matrix, self._split(amounts, varying, matrix))
-            used.update(split["cols"][split["lognormal"]].tolist())
-        return np.array(sorted(used), dtype=np.int64)
-
-    def _entries(
-        self,
-        amounts: Sequence[CompiledAmount | None],
-        constants: np.ndarray,
-        varying: list[int],
-        matrix: str,
-        env: Mapping[str, Any],
-        draws: np.ndarray,
-        standard: np.ndarray | None = None,
-    ) -> np.ndarray:
-        if matrix not in self._splits:
-            self._splits[matrix] = self._split(amounts, varying, matrix)
-        split = self._splits[matrix]
-        plain, cols, others, fixed = split["plain"], split["cols"], split["others"], split["fixed"]
-        values = np.empty((len(constants), draws.shape[0]))
-        values[fixed] = constants[fixed, None]
-        if len(plain):
-            fused = split["lognormal"] if standard is not None else np.zeros(len(plain), dtype=bool)
-            if fused.any():
-                z = standard.T[cols[fused]]  # standard is Fortran-ordered: rows of its transpose
-                z *= split["scale"][fused, None]
-                z += split["loc"][fused, None]
-                np.exp(z, out=z)
-                z *= split["sign"][fused, None]
-                values[plain[fused]] = z
-            if not fused.all():
-                rest = ~fused
-                gathered = draws.T[cols[rest]]
-                gathered *= split["factors"][rest, None]
-                values[plain[rest]] = gathered
-        with np.errstate(all="ignore"):
-            for e in others:
-                amount = amounts[e]
-                col = self._column.get((matrix, e))
-                value = draws[:, col] if col is not None else amount.numerator.evaluate(env)
-                dens = [d.evaluate(env) for d in amount.denominators]
-                if dens:
-                    _check_amortisation(amount, dens)
-                for den in dens:
-                    value = value / den
-                values[e] = value * amount.factor
-        bad = ~np.isfinite(values[varying]) if varying else np.zeros((0, 0), dtype=bool)
-        if bad.any():
-            e = varying[int(np.argwhere(bad)[0][0])]
-            raise UncertaintyError(f"{amounts[e].where}: a Monte Carlo draw gives a non-finite amount")
-        return values
-
     def _kept_inputs(self, iterations: int, keep_inputs: bool | None) -> int:
         """How many input columns to keep: all, the parameters (they come first), or none."""
         if keep_inputs is False:
@@ -410,7 +295,7 @@ class Propagator:
         n_ind = len(self.matrices.indicators)
         values = np.empty((len(self.rows) + 1, n_ind, iterations))
         kept = self._kept_inputs(iterations, keep_inputs)
-        fused = self.fused
+        fused = np.union1d(self.tech_recipes.fused_columns, self.bio_recipes.fused_columns).astype(np.int64)
         fused_only = fused if len(fused) else None
         needed = np.setdiff1d(np.arange(self.space.size), fused)
         needed_space = self.space.subset(needed)
@@ -506,21 +391,3 @@ def monte_carlo(
 
 def _value(amount: CompiledAmount | None, m: Matrices) -> float:
     return float("nan") if amount is None else float(amount.evaluate(m.parameters.base_values))
-
-
-def _check_amortisation(amount: CompiledAmount, dens: list[Any]) -> None:
-    lifetime, utilisation = dens
-    for label, value, ok in (
-        ("lifetime", lifetime, np.all(np.asarray(lifetime) > 0)),
-        ("utilisation", utilisation, np.all((np.asarray(utilisation) > 0) & (np.asarray(utilisation) <= 1))),
-    ):
-        if not ok:
-            expr = amount.denominators[0 if label == "lifetime" else 1]
-            names = sorted(expr.formula.names) if expr.formula is not None else []
-            arr = np.atleast_1d(value)
-            bad = arr[~((arr > 0) & (arr <= 1))] if label == "utilisation" else arr[~(arr > 0)]
-            bound = "outside (0, 1]" if label == "utilisation" else "not > 0"
-            raise UncertaintyError(
-                f"{amount.where} {label}: Monte Carlo draws of parameter(s) {', '.join(names) or '?'} "
-                f"give {bad[0]:g}, {bound}; narrow the distribution of {', '.join(names) or 'the input'}"
-            )

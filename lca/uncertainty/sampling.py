@@ -5,12 +5,14 @@ distribution, or a numeric exchange amount with its own distribution. Every inpu
 column of a draws array of shape ``(iterations, inputs)`` (Fortran order, so that each
 column is contiguous), in SI base units, like the compiled parameters.
 
-Draws are made in two steps: uniforms in (0, 1), then each column's inverse cumulative
-distribution function (closed forms, and :func:`scipy.special.ndtri` for the normal
-quantile). Lognormals are centred on the amount: ``exp(loc + scale * z)`` with
-``loc = ln(median)`` and the median is the amount of the data file.
+Draws are made in two steps. First *standard draws*: a standard normal ``z`` for a
+normal or lognormal input (NumPy's normal generator in random sampling; the normal
+quantile :func:`scipy.special.ndtri` of a stratified uniform in Latin hypercube
+sampling), a uniform in (0, 1) for the others. Then each column's transformation:
+``loc + scale * z``, ``exp(loc + scale * z)`` for a lognormal (``loc = ln(median)``: the
+median is the amount of the data file), the inverse CDF of a uniform or triangular.
 
-Reproducibility whatever the chunk size: uniforms are made per *block* of iterations
+Reproducibility whatever the chunk size: standard draws are made per *block* of iterations
 (``block_rows`` rows, fixed by the number of inputs, never by the chunk size), and
 block ``b`` has its own stream ``PCG64(SeedSequence(entropy, spawn_key=(b,)))``. A chunk
 of iterations ``[start, stop)`` takes the rows it needs from the blocks it overlaps, so
@@ -41,6 +43,7 @@ import numpy as np
 from scipy.special import ndtri
 from scipy.stats import qmc
 
+from lca.compile import Matrices
 from lca.errors import UncertaintyError
 from lca.uncertainty.distributions import LOGNORMAL, NORMAL, TRIANGULAR, UNIFORM, Uncertainty
 
@@ -280,3 +283,28 @@ def draw(space: InputSpace, iterations: int, rng: RandomState = None, sampling: 
     """
     stream = UniformStream(space.gaussian, rng, sampling, iterations)
     return space.transform(stream.uniforms(0, iterations))
+
+
+def input_space(matrices: Matrices) -> tuple[InputSpace, tuple[tuple[str, Any], ...]]:
+    """The uncertain inputs of ``matrices`` and, for each, what it is.
+
+    Returns the :class:`InputSpace` and a key per input: ``("parameter", name)`` or
+    ``("technosphere" | "biosphere", entry index)`` for an exchange's own distribution.
+    """
+    names, uncs, wheres, keys = [], [], [], []
+    params = matrices.parameters
+    for name in params.independent:
+        if name in params.uncertainties:
+            names.append(name)
+            uncs.append(params.uncertainties[name])
+            wheres.append(f"parameter '{name}'")
+            keys.append(("parameter", name))
+    for matrix, amounts in (("technosphere", matrices.tech_amounts), ("biosphere", matrices.bio_amounts)):
+        for e, amount in enumerate(amounts):
+            unc = None if amount is None else amount.numerator.uncertainty
+            if unc is not None and unc.is_uncertain:
+                names.append(f"{amount.where} amount")
+                uncs.append(unc)
+                wheres.append(f"{amount.where} amount")
+                keys.append((matrix, e))
+    return InputSpace(tuple(names), tuple(uncs), tuple(wheres)), tuple(keys)
