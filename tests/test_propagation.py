@@ -239,3 +239,16 @@ def test_a_lognormal_parameter_is_drawn_around_its_default_as_median():
     assert result.input_units[list(result.input_names).index("grid")] == "kg CO2 eq/kWh"
     # standard error of the median of ln x: 1.2533 x ln(1.3) / sqrt(20,000) = 0.0023
     assert math.log(grid.median() / 0.057) == pytest.approx(0.0, abs=4 * 0.0023)
+
+
+def test_table_of_a_statistic_is_a_phase_by_indicator_frame():
+    result = monte_carlo(lca.load(EXAMPLE), 1000, seed=3)
+    table = result.table("p97.5")
+    assert list(table.index) == ["manufacturing", "training", "total"]
+    assert list(table.columns) == ["GWP [kg CO2 eq]"]
+    assert table.loc["total"].iloc[0] == pytest.approx(np.percentile(result.samples("GWP"), 97.5))
+    assert result.table("deterministic", units_in_header=False).loc["total", "GWP"] == pytest.approx(
+        50_718.928217
+    )
+    with pytest.raises(lca.DataNotFound, match="no statistic 'p95'"):
+        result.table("p95")

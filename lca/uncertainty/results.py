@@ -202,6 +202,27 @@ class MonteCarloResult:
             frame[_pname(q)] = stats[_pname(q)].ravel()
         return frame
 
+    def table(self, statistic: str = "mean", units_in_header: bool = True) -> pd.DataFrame:
+        """Phase x indicator table of one statistic, like ``Result.phase_table()``.
+
+        ``statistic`` is a :meth:`summary` column: ``deterministic``, ``mean``, ``std``,
+        ``sem``, ``median`` or a percentile such as ``p2.5``.
+        """
+        summary = self.summary()
+        if statistic not in summary.columns[4:]:
+            raise DataNotFound(
+                f"no statistic '{statistic}'{suggest(statistic, summary.columns[4:])}; "
+                f"expected one of {', '.join(summary.columns[4:])}"
+            )
+        frame = summary.pivot(index="phase", columns="indicator", values=statistic)
+        frame = frame.loc[list(self.rows), list(self.indicators)]
+        if units_in_header:
+            frame.columns = [
+                f"{code} [{unit}]" for code, unit in zip(self.indicators, self.units, strict=True)
+            ]
+        frame.columns.name = None
+        return frame
+
     def draws(self) -> pd.DataFrame:
         """Raw draws: one line per iteration, columns ``(row, indicator)`` (a MultiIndex)."""
         columns = pd.MultiIndex.from_product([self.rows, self.indicators], names=["phase", "indicator"])
