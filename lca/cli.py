@@ -73,9 +73,60 @@ def format_table(frame: pd.DataFrame) -> str:
     return frame.map(lambda v: f"{v:.4g}").to_string()
 
 
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    report = sub.add_parser("report", help="write a report (HTML, Markdown or Excel) of an inventory")
+    report.add_argument("inventory", nargs="?", help="inventory file (.yaml); default: BLOOM")
+    report.add_argument("--out", required=True, help="output file (report.html, report.md, report.xlsx)")
+    report.add_argument("--format", choices=("html", "md", "xlsx"), help="default: from --out's extension")
+    report.add_argument("--iterations", type=int, default=0, help="Monte Carlo iterations (0: none)")
+    report.add_argument("--seed", type=int, default=None, help="Monte Carlo seed (printed in the report)")
+    report.add_argument("--compare", metavar="OTHER", help="a second inventory of the same functional unit")
+    report.set_defaults(func=_report)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from lca.report.commands import write_report
+
+    model = lca.load(args.inventory) if args.inventory else lca.bloom()
+    other = lca.load(args.compare) if args.compare else None
+    source = Path(args.inventory).name if args.inventory else "shipped BLOOM case"
+    path = write_report(
+        model, args.out, args.format, source=source, iterations=args.iterations, seed=args.seed, other=other
+    )
+    print(f"wrote {path}")
+    return 0
+
+
+def _add_compare(sub: argparse._SubParsersAction) -> None:
+    compare = sub.add_parser("compare", help="compare two alternatives of the same functional unit")
+    compare.add_argument("inventory", help="first alternative (.yaml)")
+    compare.add_argument("other", help="second alternative (.yaml)")
+    compare.add_argument("--out", help="also write the table and chart (.html or .md)")
+    compare.add_argument("--iterations", type=int, default=0, help="Monte Carlo iterations (0: none)")
+    compare.add_argument("--seed", type=int, default=None, help="Monte Carlo seed")
+    compare.set_defaults(func=_compare)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from lca.io.datafile import write_atomic
+    from lca.report.commands import compare_alternatives, format_for
+
+    fmt = format_for(args.out or "x.html", None)
+    text, page = compare_alternatives(
+        lca.load(args.inventory), lca.load(args.other), fmt=fmt, iterations=args.iterations, seed=args.seed
+    )
+    print(text)
+    if args.out:
+        write_atomic(args.out, page)
+        print(f"wrote {args.out}")
+    return 0
+
+
 #: Each adds one sub-command to the parser; a new command is one function and one line here.
 COMMANDS = [
     _add_run,
+    _add_report,
+    _add_compare,
 ]
 
 
