@@ -75,7 +75,7 @@ def phase_bars(result: Result, indicators: Sequence[str] | None = None) -> Figur
                 ax.text(left + share / 2, 0, f"{share:.0f}%", ha="center", va="center", fontsize=8)
             left += share
         ax.set_xlim(0, 100)
-        ax.set_yticks([0], [f"{code}\n{total:.4g} {units[code]}"])
+        ax.set_yticks([0], [f"{code}\n{_short(total)} {units[code]}"])
         ax.set_xticks([] if ax is not axes[-1] else [0, 25, 50, 75, 100])
         ax.spines[["top", "right"]].set_visible(False)
     axes[-1].set_xlabel("share of the total (%)")
@@ -140,8 +140,19 @@ def comparison(
         values = np.array([totals[name][c] / p * 100 for c, p in zip(codes, peak, strict=True)])
         bars = ax.bar(x + (k - 0.5) * width, values, width, label=name, color=_ALTERNATIVE_COLOURS[k % 2])
         if paired is not None:
-            low = np.array([paired.bands[name][c][0] / p * 100 for c, p in zip(codes, peak, strict=True)])
-            high = np.array([paired.bands[name][c][1] / p * 100 for c, p in zip(codes, peak, strict=True)])
+            band = paired.bands.get(paired.names[k], {})
+            low = np.array(
+                [
+                    band.get(c, (v * p / 100,) * 2)[0] / p * 100
+                    for c, p, v in zip(codes, peak, values, strict=True)
+                ]
+            )
+            high = np.array(
+                [
+                    band.get(c, (v * p / 100,) * 2)[1] / p * 100
+                    for c, p, v in zip(codes, peak, values, strict=True)
+                ]
+            )
             ax.errorbar(
                 x + (k - 0.5) * width,
                 values,
@@ -152,7 +163,7 @@ def comparison(
             )
         for bar, code in zip(bars, codes, strict=True):
             ax.annotate(
-                f"{totals[name][code]:.3g}",
+                _short(totals[name][code]),
                 (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                 ha="center",
                 va="bottom",
@@ -161,7 +172,7 @@ def comparison(
     labels = [f"{c}\n({units[c]})" for c in codes]
     if paired is not None:
         labels = [
-            f"{lab}\nP({names[0]} lower) = {paired.probability[c]:.0%}"
+            f"{lab}\nP({names[0]} lower) = {paired.probability[c]:.0%}" if c in paired.probability else lab
             for lab, c in zip(labels, codes, strict=True)
         ]
     ax.set_xticks(x, labels, fontsize=8)
@@ -170,6 +181,12 @@ def comparison(
     ax.legend(frameon=False, loc="upper right")
     ax.spines[["top", "right"]].set_visible(False)
     return fig
+
+
+def _short(value: float) -> str:
+    from lca.report.document import fmt
+
+    return fmt(value, 3)
 
 
 def to_svg(fig: Figure, salt: str = "lca") -> str:
