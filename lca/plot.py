@@ -75,7 +75,7 @@ def phase_bars(result: Result, indicators: Sequence[str] | None = None) -> Figur
                 ax.text(left + share / 2, 0, f"{share:.0f}%", ha="center", va="center", fontsize=8)
             left += share
         ax.set_xlim(0, 100)
-        ax.set_yticks([0], [f"{code}\n{_short(total)} {units[code]}"])
+        ax.set_yticks([0], [f"{code}\n{_short(total, 4)} {units[code]}"])
         ax.set_xticks([] if ax is not axes[-1] else [0, 25, 50, 75, 100])
         ax.spines[["top", "right"]].set_visible(False)
     axes[-1].set_xlabel("share of the total (%)")
@@ -183,10 +183,10 @@ def comparison(
     return fig
 
 
-def _short(value: float) -> str:
+def _short(value: float, significant: int = 3) -> str:
     from lca.report.document import fmt
 
-    return fmt(value, 3)
+    return fmt(value, significant)
 
 
 def to_svg(fig: Figure, salt: str = "lca") -> str:

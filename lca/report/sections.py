@@ -140,11 +140,12 @@ def results(data: ReportInput) -> Section:
     section.blocks.append(
         Table("results", caption, ["phase", *(f"{c} [{units[c]}]" for c in table.columns)], rows)
     )
-    for indicator, activities in data.result.missing().items():
+    missing = data.result.missing()
+    if missing:
+        listed = "; ".join(f"{code}: {', '.join(acts)}" for code, acts in missing.items())
         section.blocks.append(
             Paragraph(
-                f"{indicator} is incomplete: the data of {', '.join(activities)} do not cover it "
-                "(counted as missing, not as zero).",
+                f"Incomplete indicators (data missing, counted as missing, not as zero): {listed}.",
                 note=True,
             )
         )
