@@ -20,7 +20,7 @@ from lca.report.build import build_document
 from lca.report.document import Document, Section, Table, cell_text
 from lca.report.frugality import comparison_blocks
 from lca.report.sections import Alternative, ReportInput
-from lca.report.uncertain import Bands, Paired, bands_from_mc, paired_from_mc, run_monte_carlo
+from lca.report.uncertain import Paired, bands_from_mc, paired_from_mc, run_comparison, run_monte_carlo
 from lca.solve import solve
 
 
@@ -48,14 +48,19 @@ def write_report(
     """Solve ``model`` (and Monte Carlo when ``iterations`` > 0), render, write atomically."""
     fmt = format_for(out, fmt)
     result = solve(model)
-    bands, mc = _monte_carlo(model, iterations, seed)
+    _check_iterations(iterations)
     alternative = None
+    bands = None
     if other is not None:
+        name_b = _distinct(other.name, model.name)
         paired = None
-        if mc is not None:
-            mc_other = run_monte_carlo(other, iterations, mc.seed)
-            paired = paired_from_mc((model.name, other.name), mc, mc_other)
-        alternative = Alternative(_distinct(other.name, model.name), other, solve(other), paired)
+        if iterations:
+            comparison = run_comparison(model, other, iterations, seed)
+            bands = bands_from_mc(comparison.a)  # A's bands from the same paired draws
+            paired = paired_from_mc((model.name, name_b), comparison.a, comparison.b)
+        alternative = Alternative(name_b, other, solve(other), paired)
+    elif iterations:
+        bands = bands_from_mc(run_monte_carlo(model, iterations, seed))
     data = ReportInput(model, result, source=source, bands=bands, alternative=alternative)
     if date:
         data.date = date
@@ -80,10 +85,10 @@ def compare_alternatives(
     result_a, result_b = solve(model_a), solve(model_b)
     paired: Paired | None = None
     name_b = _distinct(model_b.name, model_a.name)
+    _check_iterations(iterations)
     if iterations:
-        mc_a = run_monte_carlo(model_a, iterations, seed)
-        mc_b = run_monte_carlo(model_b, iterations, mc_a.seed)
-        paired = paired_from_mc((model_a.name, name_b), mc_a, mc_b)
+        comparison = run_comparison(model_a, model_b, iterations, seed)
+        paired = paired_from_mc((model_a.name, name_b), comparison.a, comparison.b)
     blocks = comparison_blocks(model_a.name, result_a, name_b, result_b, paired)
     fu_a, fu_b = model_a.functional_unit, model_b.functional_unit
     subtitle = f"Functional unit: {fu_a.description or fu_a.activity if fu_a else '?'}"
@@ -96,13 +101,9 @@ def compare_alternatives(
     return _text_table(table), render(document, fmt)
 
 
-def _monte_carlo(model: Model, iterations: int, seed: int | None) -> tuple[Bands | None, object]:
-    if not iterations:
-        return None, None
-    if iterations < 2:
-        raise LcaError(f"--iterations {iterations}: expected at least 2 (e.g. 10000)")
-    mc = run_monte_carlo(model, iterations, seed)
-    return bands_from_mc(mc), mc
+def _check_iterations(iterations: int) -> None:
+    if iterations and iterations < 2:
+        raise LcaError(f"--iterations {iterations}: expected 0 (none) or at least 2 (e.g. 10000)")
 
 
 def _distinct(name: str, other: str) -> str:

@@ -138,13 +138,21 @@ def paired_from_totals(
 ) -> Paired:
     """:class:`Paired` from the paired draws of the two totals, ``{indicator: array}``.
 
+    The probability that A is lower counts ties half (P(A < B) + P(A = B) / 2), as
+    :meth:`lca.uncertainty.sensitivity.Comparison.probability_lower` does.
+
     Examples
     --------
     >>> p = paired_from_totals(("a", "b"), {"GWP": np.array([1.0, 3.0])}, {"GWP": np.array([2.0, 2.0])})
     >>> p.probability
     {'GWP': 0.5}
+    >>> paired_from_totals(("a", "a"), {"GWP": np.ones(3)}, {"GWP": np.ones(3)}).probability
+    {'GWP': 0.5}
     """
-    probability = {c: float(np.mean(np.asarray(totals_a[c]) < np.asarray(totals_b[c]))) for c in totals_a}
+    probability = {}
+    for c in totals_a:
+        a, b = np.asarray(totals_a[c]), np.asarray(totals_b[c])
+        probability[c] = float(np.mean(a < b) + 0.5 * np.mean(a == b))  # ties count half
 
     def band(draws: np.ndarray) -> tuple[float, float]:
         low, high = np.percentile(np.asarray(draws, dtype=float), [2.5, 97.5])
@@ -214,8 +222,18 @@ def bands_from_mc(mc: Any, top: int = 10) -> Bands:
     )
 
 
+def run_comparison(model_a: Any, model_b: Any, iterations: int, seed: int | None) -> Any:
+    """Run :func:`lca.uncertainty.sensitivity.compare` (paired draws of shared parameters)."""
+    if not monte_carlo_available():
+        run_monte_carlo(model_a, iterations, seed)  # raises the explanation
+    from lca.uncertainty.sensitivity import compare
+
+    return compare(model_a, model_b, iterations, seed)
+
+
 def paired_from_mc(names: tuple[str, str], mc_a: Any, mc_b: Any) -> Paired:
-    """:class:`Paired` from two Monte Carlo runs drawn with the same seed, total by total."""
+    """:class:`Paired` from two Monte Carlo runs on paired draws (``Comparison.a``, ``.b``),
+    total by total."""
     codes = [c for c in mc_a.indicators if c in mc_b.indicators]
     return paired_from_totals(
         names,
