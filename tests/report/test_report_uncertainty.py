@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from report_pages import parse
 
+import lca
 from lca.report import Alternative, build_document, render
 from lca.report.document import Value, fmt
 from lca.report.sections import ReportInput
@@ -101,3 +102,18 @@ def test_alternative_comparison_with_probability(bloom_model, bloom_result):
 def test_value_text():
     assert Value(50892.56).text == "50,890"
     assert Value(1.0, 0.5, 2.0).text == "1 [0.5 – 2]"
+
+
+def test_data_quality_shows_distribution_and_pedigree(bloom_result):
+    from lca.inventory import Parameter
+    from lca.report.sections import data_quality
+    from lca.uncertainty.distributions import Uncertainty
+
+    model = lca.bloom()
+    # scores (2,3,1,2,4), basic variance 0.0006: sigma^2 = 0.041825, GSD = 1.2269 (design.md 7)
+    spec = {"distribution": "lognormal", "pedigree": [2, 3, 1, 2, 4], "basic_variance": 0.0006}
+    u = Uncertainty.from_spec(spec, 150.0, "gpu_embodied")
+    model.parameters["gpu_embodied"] = Parameter("gpu_embodied", 150, "kg CO2 eq", u, source="luccioni2023")
+    section = data_quality(ReportInput(model, bloom_result))
+    row = next(r for r in section.blocks[1].rows if r[0] == "gpu_embodied")
+    assert row[3:5] == ["lognormal (GSD 1.23)", "2,3,1,2,4"]
