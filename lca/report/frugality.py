@@ -288,7 +288,8 @@ def _cumulative(data: ReportInput, code: str | None, indicator: str) -> str | No
         return None
     unit = data.units[indicator]
     name = data.model.activities[code].name
-    return f"{fmt(value)} {unit} (computed: {name})"
+    grams = f" = {fmt(value * 1000)} g" if unit == "kg CO2 eq" and 0 < abs(value) < 1 else ""
+    return f"{fmt(value)} {unit}{grams} (computed: {name})"
 
 
 def _grid_mixes(data: ReportInput) -> str | None:

@@ -23,6 +23,8 @@ from lca.units import format_unit
 
 #: How many activities, parameters and paths a report lists per indicator.
 TOP = 5
+#: Source label of an exchange that only links two activities (one unit of the other).
+LINK = "structural link (one unit of another activity)"
 
 
 @dataclass
@@ -218,6 +220,8 @@ def data_quality(data: ReportInput) -> Section:
     for act in model.activities.values():
         for exc in act.exchanges:
             source = exc.source or act.source or ("see parameters" if isinstance(exc.amount, str) else "")
+            if not source and exc.input in model.activities and exc.amount == 1 and exc.uncertainty is None:
+                source = LINK
             exchanges.append(
                 [
                     f"{act.code} <- {exc.input}",
@@ -228,10 +232,12 @@ def data_quality(data: ReportInput) -> Section:
                 ]
             )
     unsourced = sum(1 for r in rows + exchanges if r[-1] == "not provided")
+    links = sum(1 for r in exchanges if r[-1] == LINK)
     section = Section("data-quality", "Data quality")
     section.blocks.append(
         Paragraph(
-            f"{len(rows)} parameters and {len(exchanges)} exchanges; {unsourced} without a source. "
+            f"{len(rows)} parameters and {len(exchanges)} exchanges ({links} of them structural links "
+            f"carrying no data); {unsourced} without a source. Inputs are shown as entered. "
             "Pedigree scores are (reliability, completeness, temporal, geographical, technological "
             "correlation), 1 best to 5 worst (Weidema et al. 2013)."
         )
@@ -242,7 +248,8 @@ def data_quality(data: ReportInput) -> Section:
 
 
 def _amount_text(amount: float | str) -> str:
-    return amount if isinstance(amount, str) else fmt(float(amount))
+    """An input as entered (not rounded): ``1,082,990``, ``0.85``, ``4.86e-08``."""
+    return amount if isinstance(amount, str) else f"{float(amount):,.10g}"
 
 
 def _spread(u) -> list[str]:
