@@ -212,7 +212,14 @@ def data_quality(data: ReportInput) -> Section:
     """Every parameter and exchange with its value, source, distribution and pedigree."""
     model = data.model
     rows = [
-        [p.name, _amount_text(p.amount), p.unit or "-", *_spread(p.uncertainty), p.source or "not provided"]
+        [
+            p.name,
+            _amount_text(p.amount),
+            p.unit or "-",
+            *_spread(p.uncertainty),
+            p.source
+            or ("formula over the parameters above" if isinstance(p.amount, str) else "not provided"),
+        ]
         for p in model.parameters.values()
     ]
     columns = ["input", "amount", "unit", "distribution", "pedigree (R,C,T,G,Tech)", "source"]
