@@ -78,7 +78,7 @@ class Value:
     def describe(self) -> str:
         """``"0.098 kg CO2 eq/kWh (0.04 to 0.15)"``."""
         unit = format_unit(self.unit) if self.unit else ""
-        unit = "" if unit == "dimensionless" else f" {unit}"
+        unit = "" if unit in ("", "dimensionless") else f" {unit}"
         text = f"{self.amount:.4g}{unit}"
         if self.has_range:
             text += f" ({self.low:.4g} to {self.high:.4g})"
