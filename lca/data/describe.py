@@ -71,3 +71,19 @@ def _entry_text(entry: Entry) -> str:
         lines.append(f"  comment: {entry.comment}")
     lines.append(f"  file: {entry.origin}")
     return "\n".join(lines)
+
+
+def coverage_markdown(categories: tuple[str, ...] = ("hardware", "grid", "transport", "eol")) -> str:
+    """The coverage table of docs/data.md: one row per entry, ``yes``/``-`` per indicator.
+
+    docs/data.md embeds this table; a test checks that the two agree.
+    """
+    cat = catalogue()
+    codes = [i.code for i in default_indicators()]
+    lines = [f"| entry | {' | '.join(codes)} |", f"| --- | {' | '.join('---' for _ in codes)} |"]
+    for category in categories:
+        for ref in cat.names(category):
+            entry = cat.lookup(ref)
+            marks = " | ".join("yes" if c in entry.impacts else "-" for c in codes)
+            lines.append(f"| {entry.ref} | {marks} |")
+    return "\n".join(lines)
