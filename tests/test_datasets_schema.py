@@ -109,6 +109,7 @@ def test_required_coverage_of_the_issue():
     eu27 = ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE"]
     eu27 += ["IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"]
     others = ["US", "CN", "IN", "JP", "GB", "NO", "CH", "CA", "BR", "AU", "KR", "SG", "TW"]
+    assert len(eu27) == 27
     for code in eu27 + others:
         assert "GWP" in lca.data.grid(code).impacts, code
     for name in (
