@@ -103,3 +103,25 @@ def test_boavizta_gpu_shipping_distances():
     # Boavizta gpu_specs.csv: 19,000 km by boat and 1,000 km by truck per GPU
     assert lca.data.route("gpu-sea-asia-europe").get("distance").amount == 19000
     assert lca.data.route("gpu-road-last-leg").get("distance").amount == 1000
+
+
+def test_uptime_2023_and_hyperscale_water():
+    # Uptime Institute Global Data Center Survey 2023: industry average PUE 1.58
+    assert lca.data.datacenter("enterprise").get("pue").amount == 1.58
+    # Google: PUE 1.1 (Q2 2021); Microsoft WUE 0.30 L/kWh (FY2023; 0.49 in 2021); AWS 0.25 (2021)
+    hyperscale = lca.data.datacenter("hyperscale")
+    assert hyperscale.get("pue").amount == 1.10
+    wue = hyperscale.get("wue")
+    assert wue.amount == 0.30 and all(wue.low <= w <= wue.high for w in (0.49, 0.25, 0.12))
+
+
+def test_defra_freight_factors():
+    # DEFRA 2007 guidelines (Hansard, 4 June 2007): air long haul 0.57 kg CO2/t.km
+    # DEFRA/DECC 2012 Annex 7 Table 7e: all artics UK average 0.10700 kg CO2 eq/t.km
+    # DEFRA direct factors (FTA Mode Shift Centre): deep-sea container 0.01536, rail 0.03159
+    assert {m: lca.data.transport(m).impacts["GWP"].amount for m in ("air", "road", "sea", "rail")} == {
+        "air": 0.57,
+        "road": 0.107,
+        "sea": 0.01536,
+        "rail": 0.03159,
+    }
