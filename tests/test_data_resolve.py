@@ -166,3 +166,8 @@ def test_yaml_file_with_a_transport_reference(tmp_path):
     assert result.total("GWP").magnitude == pytest.approx(1.56e-3 * 9400 * 0.57)
     assert result.missing() == {"WATER": ["plane"]}
     assert not math.isnan(result.total("PE").magnitude)
+
+
+def test_bad_production_is_a_located_error():
+    with pytest.raises(InputFileError, match="tiny.yaml, activities.grid: production 'lots' is not a number"):
+        model_from_dict(inventory({**GRID_FR, "production": "lots"}, GPU), "tiny.yaml")

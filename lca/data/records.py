@@ -112,6 +112,9 @@ class Entry:
         Assumptions, formulas, reasons for the ranges.
     origin : str
         The file the entry was read from (the shipped file or a user's override).
+    indicator_fields : dict of str to str
+        Field -> indicator code for the fields that are impacts per reference unit
+        (from ``schema.csv``: ``gwp`` -> ``GWP``...).
     """
 
     category: str

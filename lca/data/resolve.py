@@ -93,7 +93,7 @@ def dataset_activity(spec: Mapping[str, Any], exchanges: list[Exchange], where: 
         unit=entry.unit,
         exchanges=from_data + list(exchanges),
         location=str(spec.get("location") or entry.attributes.get("region", "")),
-        production=float(spec.get("production", 1.0)),
+        production=_production(spec.get("production", 1.0)),
         missing=tuple(missing),
         source=str(spec.get("source") or f"lca datasets {catalogue().version}: {entry.ref}"),
         comment=str(spec.get("comment") or entry.method),
@@ -122,6 +122,15 @@ def dataset_parameter(name: str, spec: Mapping[str, Any], where: str) -> Paramet
         f"{value.source} (lca datasets {catalogue().version}: {entry.ref}, {field_name})",
         str(spec.get("comment") or ""),
     )
+
+
+def _production(value: Any) -> float:
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        return float(value)
+    except (TypeError, ValueError):
+        raise LcaError(f"production {value!r} is not a number") from None
 
 
 def _check_unit(unit: Any, entry: Entry) -> None:
