@@ -65,7 +65,9 @@ def _header(model: lca.Model, args: argparse.Namespace) -> str:
     fu = model.functional_unit
     what = args.demand or (fu.description if fu and fu.description else fu.activity if fu else "")
     source = args.inventory or "shipped BLOOM case"
-    return f"{model.name}: {what}\n(lca {lca.__version__}, inventory: {Path(source).name})\n"
+    datasets = model.info.get("datasets", {}).get("version")
+    data_note = f", datasets {datasets}" if datasets else ""
+    return f"{model.name}: {what}\n(lca {lca.__version__}, inventory: {Path(source).name}{data_note})\n"
 
 
 def format_table(frame: pd.DataFrame) -> str:
@@ -119,6 +121,32 @@ def _compare(args: argparse.Namespace) -> int:
     if args.out:
         write_atomic(args.out, page)
         print(f"wrote {args.out}")
+
+
+def _add_data(sub: argparse._SubParsersAction) -> None:
+    from lca.data import CATEGORIES
+
+    data = sub.add_parser("data", help="list and show the reference datasets (hardware, grid...)")
+    actions = data.add_subparsers(dest="data_command", required=True)
+    listing = actions.add_parser("list", help="entries of a dataset, with indicator coverage")
+    listing.add_argument("category", nargs="?", choices=CATEGORIES, help="dataset (default: all)")
+    listing.set_defaults(func=_data_list)
+    show = actions.add_parser("show", help="one entry: every value, unit, range and source")
+    show.add_argument("name", help="CATEGORY/NAME (e.g. grid/FR) or a name found in one dataset")
+    show.set_defaults(func=_data_show)
+
+
+def _data_list(args: argparse.Namespace) -> int:
+    from lca.data.describe import list_text
+
+    print(list_text(args.category))
+    return 0
+
+
+def _data_show(args: argparse.Namespace) -> int:
+    from lca.data.describe import show_text
+
+    print(show_text(args.name))
     return 0
 
 
@@ -127,6 +155,7 @@ COMMANDS = [
     _add_run,
     _add_report,
     _add_compare,
+    _add_data,
 ]
 
 
