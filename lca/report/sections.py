@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import lca
+from lca.data import version as datasets_version
 from lca.inventory import PHASES, Model
 from lca.paths import contribution_tree
 from lca.plot import phase_bars, uncertainty
@@ -95,6 +96,7 @@ def goal_and_scope(data: ReportInput) -> Section:
         ("Date of the report", data.date),
         ("lca version", lca.__version__),
         ("Inventory", data.source or model.name),
+        ("Reference datasets", f"lca datasets {datasets_version()} (datasets/VERSION)"),
         (
             "Indicators",
             ", ".join(f"{i.code} ({i.name}, {format_unit(i.unit)})" for i in data.result.matrices.indicators),

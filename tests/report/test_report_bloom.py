@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 from report_pages import parse
 
+import lca.data
 from lca.report import SECTION_KEYS, render
 from lca.report.document import fmt
 from lca.report.frugality import NOT_PROVIDED
@@ -95,6 +96,7 @@ def test_scope_states_version_boundary_and_sources(page):
     assert "cut-off" in page  # the reason given for end of life in bloom.yaml
     assert "Journal of Machine Learning Research" in page
     assert "lca version" in page and "Monte Carlo" in page
+    assert f"lca datasets {lca.data.version()}" in page
 
 
 def test_climate_card_answers_in_order(bloom_document):
