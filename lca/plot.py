@@ -164,7 +164,7 @@ def comparison(
         for bar, code in zip(bars, codes, strict=True):
             ax.annotate(
                 _short(totals[name][code]),
-                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                (bar.get_x() + bar.get_width() * 0.3, bar.get_height() + 1),  # beside the error bar
                 ha="center",
                 va="bottom",
                 fontsize=7,
@@ -177,8 +177,12 @@ def comparison(
         ]
     ax.set_xticks(x, labels, fontsize=8)
     ax.set_ylabel("% of the larger alternative")
-    ax.set_ylim(0, 118)
-    ax.legend(frameon=False, loc="upper right")
+    top = max([118.0, *(line.get_ydata().max() + 8 for line in ax.lines if len(line.get_ydata()))])
+    for collection in ax.collections:  # error bars
+        for segment in collection.get_segments():
+            top = max(top, float(segment[:, 1].max()) + 8)
+    ax.set_ylim(0, top)
+    fig.legend(frameon=False, loc="outside upper center", ncols=len(names))
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 
