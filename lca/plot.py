@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import numpy as np
@@ -84,16 +84,21 @@ def phase_bars(result: Result, indicators: Sequence[str] | None = None) -> Figur
     return fig
 
 
-def uncertainty(bands: Bands, indicators: Sequence[str] | None = None) -> Figure:
+def uncertainty(bands: Bands | Any, indicators: Sequence[str] | None = None) -> Figure:
     """Violins of the Monte Carlo draws of each indicator's total, with the 95% band.
 
     Parameters
     ----------
-    bands : Bands
-        The Monte Carlo summary read by the report (:mod:`lca.report.uncertain`).
+    bands : Bands or MonteCarloResult
+        The Monte Carlo summary read by the report (:mod:`lca.report.uncertain`), or a
+        Monte Carlo result itself (``lca.uncertainty.propagation.monte_carlo(...)``).
     indicators : list of str, optional
         Indicator codes (default: those with draws that vary).
     """
+    if not hasattr(bands, "total_draws"):
+        from lca.report.uncertain import bands_from_mc
+
+        bands = bands_from_mc(bands)
     codes = [
         c for c in (indicators or bands.total_draws) if np.ptp(np.asarray(bands.total_draws[c])) > 0
     ] or list(bands.total_draws)[:1]
@@ -136,8 +141,9 @@ def comparison(
     x = np.arange(len(codes))
     width = 0.38
     for k, name in enumerate(names):
-        peak = [max(abs(totals[n][c]) for n in names) or 1.0 for c in codes]
-        values = np.array([totals[name][c] / p * 100 for c, p in zip(codes, peak, strict=True)])
+        peak = [np.nanmax([abs(totals[n].get(c, np.nan)) for n in names] + [0]) or 1.0 for c in codes]
+        values = np.array([totals[name].get(c, np.nan) / p * 100 for c, p in zip(codes, peak, strict=True)])
+        values = np.nan_to_num(values)  # an indicator one alternative lacks: no bar
         bars = ax.bar(x + (k - 0.5) * width, values, width, label=name, color=_ALTERNATIVE_COLOURS[k % 2])
         if paired is not None:
             band = paired.bands.get(paired.names[k], {})
@@ -163,7 +169,7 @@ def comparison(
             )
         for bar, code in zip(bars, codes, strict=True):
             ax.annotate(
-                _short(totals[name][code]),
+                _short(totals[name].get(code)),
                 (bar.get_x() + bar.get_width() * 0.3, bar.get_height() + 1),  # beside the error bar
                 ha="center",
                 va="bottom",

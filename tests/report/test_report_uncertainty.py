@@ -117,3 +117,17 @@ def test_data_quality_shows_distribution_and_pedigree(bloom_result):
     section = data_quality(ReportInput(model, bloom_result))
     row = next(r for r in section.blocks[1].rows if r[0] == "gpu_embodied")
     assert row[3:5] == ["lognormal (GSD 1.23)", "2,3,1,2,4"]
+
+
+def test_uncertainty_plot_reads_a_monte_carlo_result_directly():
+    from lca.plot import uncertainty
+
+    mc = fake_mc(100.0)
+    fig = uncertainty(mc)
+    (ax,) = fig.axes
+    low, mid, high = np.percentile(mc.values[2, 0], [2.5, 50, 97.5])
+    marker = next(line for line in ax.lines if len(line.get_ydata()) == 1)
+    assert marker.get_ydata()[0] == pytest.approx(mid)  # the median, with the 95% band around it
+    caps = sorted(float(y) for line in ax.lines if line is not marker for y in line.get_ydata())
+    assert caps == pytest.approx([low, high])
+    assert fig.get_suptitle().startswith("200 Monte Carlo draws")
