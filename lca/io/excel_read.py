@@ -1,0 +1,559 @@
+"""Read an inventory workbook into a :class:`~lca.inventory.Model`, locating every problem.
+
+Three passes, each collecting problems as ``file, Sheet!Cell: what was found; expected``:
+
+1. cells: sheets and columns present, each cell of the kind its column expects
+   (:mod:`lca.io.excel_cells`);
+2. records: duplicate codes, unknown activities and indicators, phases, distributions;
+3. compilation: parameters, units, formulas, lifetimes and utilisations are checked row by
+   row with :func:`lca.compile.compile_parameters` and :func:`lca.compile.compile_exchange`
+   (the rules of :func:`lca.compile.build_matrices`, not a copy of them), and each error is
+   put back on the cell of the field at fault.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lca.compile import CompiledParameters, compile_exchange, compile_parameters
+from lca.errors import LcaError
+from lca.formulas import Formula, is_number
+from lca.indicators import registered_indicators
+from lca.inventory import PHASES, Activity, Exchange, Flow, FunctionalUnit, Model, Parameter, suggest
+from lca.io.excel_cells import Problems, Row, Sheet, check_file, read_sheets, typed
+from lca.io.excel_layout import MODEL_FIELDS, PEDIGREE, PHASE_CHOICES, REQUIRED_SHEETS, SHEETS
+from lca.uncertainty.distributions import Uncertainty
+from lca.units import parse_unit
+
+_AT = "\x00at"  # prefix of compile messages, stripped when the message is put on a cell
+_SPEC_COLUMNS = ("distribution", "gsd", "sigma", "sd", "min", "max", "mode", "basic_variance")
+
+
+@dataclass
+class _Located:
+    """A record and the sheet row it came from."""
+
+    record: Any
+    sheet: Sheet
+    row: Row
+
+
+def load_workbook_model(path: str | os.PathLike[str]) -> Model:
+    """Read an inventory workbook (``.xlsx``) into a model.
+
+    Raises
+    ------
+    InputFileError
+        Listing every problem found, each as ``file, Sheet!Cell: message``.
+    """
+    path = Path(path)
+    check_file(path)
+    problems = Problems(path.name)
+    sheets = read_sheets(path, problems)
+    for name in REQUIRED_SHEETS:
+        if name not in sheets:
+            problems.add_file(
+                f"missing sheet '{name}'; expected sheets {', '.join(REQUIRED_SHEETS)} (see README)"
+            )
+    if any(name not in sheets or not sheets[name].letters for name in REQUIRED_SHEETS):
+        problems.raise_if_any()
+    return _Reader(sheets, problems).model()
+
+
+class _Reader:
+    def __init__(self, sheets: dict[str, Sheet], problems: Problems):
+        self.sheets, self.problems = sheets, problems
+        self.indicator_units = {i.code: i.unit_text for i in registered_indicators()}
+
+    def model(self) -> Model:
+        model = self._model_sheet()
+        if model.info.get("indicators"):
+            self.indicator_units = {
+                c: u for c, u in self.indicator_units.items() if c in model.info["indicators"]
+            }
+        if "Sources" in self.sheets:
+            sources = {str(k): str(v) for k, v in (self._rows_of("Sources", ("key", "reference")))}
+            if sources:
+                model.info["sources"] = sources
+        params = self._records("Parameters", self._parameter)
+        flows = self._flows()
+        activities = self._records("Activities", self._activity)
+        exchanges = self._records("Exchanges", self._exchange)
+        if not self.sheets["Activities"].rows:
+            self.problems.add(
+                "Activities", "A2", "empty workbook: no activities (one row per activity from row 2)"
+            )
+        self._unique(params, "Parameters", "name", "parameter name")
+        self._unique(activities, "Activities", "code", "activity code")
+        self.bad_parameters = {str(p.row.value("name")) for p in params if not p.row.ok}
+        for p in params:
+            if p.row.ok and p.record.name not in model.parameters:
+                model.parameters[p.record.name] = p.record
+        model.flows = {f.code: f for f in flows}
+        for a in activities:
+            if a.record is not None and a.record.code not in model.activities:
+                model.activities[a.record.code] = a.record
+        self._check_activities(activities, model)
+        self._attach(exchanges, model)
+        self._check_functional_unit(model)
+        compiled = self._compile_parameters(params, model)
+        self._compile_exchanges(exchanges, model, compiled)
+        self.problems.raise_if_any()
+        return model
+
+    # -- sheets --------------------------------------------------------------------------------
+    def _rows_of(self, sheet_name: str, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
+        sheet = self.sheets[sheet_name]
+        columns = {c.name: c for c in SHEETS[sheet_name]}
+        return [tuple(typed(sheet, row, columns[n], self.problems) for n in names) for row in sheet.rows]
+
+    def _records(self, sheet_name: str, build: Any) -> list[_Located]:
+        if sheet_name not in self.sheets:
+            return []
+        sheet = self.sheets[sheet_name]
+        columns = SHEETS[sheet_name]
+        located = []
+        for row in sheet.rows:
+            values = {c.name: typed(sheet, row, c, self.problems) for c in columns}
+            for c in columns:
+                if c.required and row.cells.get(c.name) is None:
+                    self.problems.add(
+                        sheet_name, sheet.coord(c.name, row.number), f"empty '{c.name}'; it is required"
+                    )
+                    row.ok = False
+            if not row.ok:
+                located.append(_Located(None, sheet, row))
+                continue
+            record = build(values, sheet, row)
+            located.append(_Located(record, sheet, row))
+        return [r for r in located if r.record is not None or not r.row.ok]
+
+    def _model_sheet(self) -> Model:
+        sheet = self.sheets["Model"]
+        fields: dict[str, tuple[Any, str]] = {}
+        for row in sheet.rows:
+            key_cell, value_cell = row.cells.get("field"), row.cells.get("value")
+            if key_cell is None:
+                self.problems.add(
+                    "Model", sheet.coord("field", row.number), "empty field name beside a value"
+                )
+                continue
+            key = str(key_cell.value).strip()
+            if key not in MODEL_FIELDS and not key.startswith("info."):
+                known = [k for k in MODEL_FIELDS if k != "info.KEY"]
+                self.problems.add(
+                    "Model",
+                    key_cell.coord,
+                    f"unknown field '{key}'{suggest(key, known)}; expected one of {', '.join(known)} or info.KEY",
+                )
+            elif key in fields:
+                self.problems.add("Model", key_cell.coord, f"field '{key}' is given twice")
+            else:
+                fields[key] = (
+                    None if value_cell is None else value_cell.value,
+                    sheet.coord("value", row.number),
+                )
+        end = sheet.rows[-1].number + 1 if sheet.rows else 2
+        for key, what in (
+            ("name", "the model's name"),
+            ("functional_unit.activity", "code of the activity assessed"),
+        ):
+            if key not in fields:
+                self.problems.add("Model", f"A{end}", f"missing field '{key}' ({what})")
+            elif fields[key][0] is None:
+                self.problems.add("Model", fields[key][1], f"empty value for '{key}'; expected the {what}")
+        name = fields.get("name", (None, ""))[0]
+        model = Model(str(name or ""), str(fields.get("description", ("", ""))[0] or ""))
+        self.fu_cells = {k: c for k, (_, c) in fields.items()}
+        activity = fields.get("functional_unit.activity", (None, ""))[0]
+        if activity is not None:
+            amount, coord = fields.get("functional_unit.amount", (1.0, ""))
+            if amount is None or not is_number(amount) or float(amount) <= 0:
+                self.problems.add("Model", coord, f"functional unit amount {amount!r}; expected a number > 0")
+                amount = 1.0
+            model.functional_unit = FunctionalUnit(
+                str(activity).strip(),
+                float(amount),
+                str(fields.get("functional_unit.unit", ("", ""))[0] or "").strip(),
+                str(fields.get("functional_unit.description", ("", ""))[0] or ""),
+            )
+        if "indicators" in fields:
+            value, coord = fields["indicators"]
+            codes = [c.strip() for c in str(value or "").split(",") if c.strip()]
+            for code in codes:
+                if code not in self.indicator_units:
+                    self.problems.add(
+                        "Model",
+                        coord,
+                        f"indicator '{code}' is not registered{suggest(code, self.indicator_units)}",
+                    )
+            model.info["indicators"] = codes
+        for key, (value, _) in fields.items():
+            if key.startswith("info."):
+                model.info[key[5:]] = _info_value(value)
+        return model
+
+    # -- records ---------------------------------------------------------------------------------
+    def _parameter(self, v: dict[str, Any], sheet: Sheet, row: Row) -> Parameter | None:
+        uncertainty = self._uncertainty(v, sheet, row)
+        return Parameter(
+            v["name"], v["amount"], v["unit"] or "", uncertainty, v["source"] or "", v["comment"] or ""
+        )
+
+    def _activity(self, v: dict[str, Any], sheet: Sheet, row: Row) -> Activity | None:
+        phase = v["phase"]
+        if phase is not None and phase.lower() not in PHASE_CHOICES:
+            self.problems.add(
+                sheet.name,
+                sheet.coord("phase", row.number),
+                f"phase '{phase}' is not one of {', '.join(PHASE_CHOICES)}{suggest(phase, PHASE_CHOICES)}",
+            )
+            row.ok = False
+        production = 1.0 if v["production"] is None else v["production"]
+        if not production > 0:
+            self.problems.add(
+                sheet.name,
+                sheet.coord("production", row.number),
+                f"production {production:g}; expected a number > 0",
+            )
+            row.ok = False
+        missing = tuple(c.strip() for c in (v["missing"] or "").split(",") if c.strip())
+        for code in missing:
+            if code not in self.indicator_units:
+                self.problems.add(
+                    sheet.name,
+                    sheet.coord("missing", row.number),
+                    f"indicator '{code}' is not registered{suggest(code, self.indicator_units)}",
+                )
+                row.ok = False
+        unit = v["unit"] or "unit"
+        try:
+            parse_unit(unit, "")
+        except LcaError as exc:
+            self.problems.add(sheet.name, sheet.coord("unit", row.number), _message(exc, ""))
+            row.ok = False
+        phase = None if phase is None or phase.lower() not in PHASES else phase.lower()
+        return Activity(
+            v["code"],
+            v["name"] or v["code"],
+            phase,
+            unit,
+            [],
+            v["location"] or "",
+            production,
+            missing,
+            v["source"] or "",
+            v["comment"] or "",
+        )
+
+    def _exchange(self, v: dict[str, Any], sheet: Sheet, row: Row) -> Exchange | None:
+        uncertainty = self._uncertainty(v, sheet, row)
+        return Exchange(
+            v["input"],
+            v["amount"],
+            v["unit"] or "",
+            uncertainty,
+            v["lifetime"],
+            v["utilisation"],
+            v["source"] or "",
+            v["comment"] or "",
+        )
+
+    def _flows(self) -> list[Flow]:
+        flows: dict[str, Flow] = {}
+        for located in self._records("Flows", lambda v, s, r: v):
+            if not located.row.ok:
+                continue
+            v, sheet, row = located.record, located.sheet, located.row
+            flow = flows.setdefault(
+                v["code"], Flow(v["code"], v["name"] or v["code"], v["unit"] or "", {}, v["source"] or "")
+            )
+            if v["code"] in self.indicator_units:
+                self.problems.add(
+                    "Flows",
+                    sheet.coord("code", row.number),
+                    f"flow '{v['code']}' has the code of an indicator",
+                )
+            try:
+                parse_unit(flow.unit, "")
+            except LcaError as exc:
+                self.problems.add("Flows", sheet.coord("unit", row.number), _message(exc, ""))
+            if v["indicator"] is not None:
+                if v["indicator"] not in self.indicator_units:
+                    self.problems.add(
+                        "Flows",
+                        sheet.coord("indicator", row.number),
+                        f"indicator '{v['indicator']}' is not registered{suggest(v['indicator'], self.indicator_units)}",
+                    )
+                elif v["factor"] is None:
+                    self.problems.add(
+                        "Flows", sheet.coord("factor", row.number), "empty factor; expected a number"
+                    )
+                else:
+                    flow.factors[v["indicator"]] = v["factor"]
+        return list(flows.values())
+
+    def _uncertainty(self, v: dict[str, Any], sheet: Sheet, row: Row) -> Uncertainty | None:
+        spec = {k: v[k] for k in _SPEC_COLUMNS if v.get(k) is not None}
+        scores = [v.get(p) for p in PEDIGREE]
+        if any(s is not None for s in scores):
+            if any(s is None for s in scores):
+                first = PEDIGREE[scores.index(None)]
+                self.problems.add(
+                    sheet.name,
+                    sheet.coord(first, row.number),
+                    f"empty pedigree score '{first}'; give all five scores (1 to 5) or none",
+                )
+                row.ok = False
+                return None
+            spec["pedigree"] = scores
+        if not spec:
+            return None
+        amount = v["amount"]
+        if not isinstance(amount, float):
+            if (
+                spec.get("distribution") in (None, "fixed", "1", 1)
+                and "pedigree" not in spec
+                and "gsd" not in spec
+            ):
+                return None
+            self.problems.add(
+                sheet.name,
+                sheet.coord("distribution", row.number),
+                "a formula amount takes its uncertainty from its parameters; remove its distribution fields",
+            )
+            row.ok = False
+            return None
+        if isinstance(spec.get("distribution"), float):
+            spec["distribution"] = int(spec["distribution"])
+        try:
+            return Uncertainty.from_spec(spec, amount, _AT)
+        except LcaError as exc:
+            message = _message(exc, _AT)
+            self.problems.add(sheet.name, self._spec_cell(sheet, row, message, spec), message)
+            row.ok = False
+            return None
+
+    def _spec_cell(self, sheet: Sheet, row: Row, message: str, spec: dict[str, Any]) -> str:
+        needs = re.search(r"needs (\w+)", message)
+        column = needs.group(1) if needs and needs.group(1) in SHEET_COLUMNS else None
+        if column is None:
+            for name in ("mode", "min", "max", "gsd", "sigma", "sd", "basic_variance", "pedigree"):
+                if re.search(rf"\b{name}\b", message.replace("basic variance", "basic_variance")):
+                    column = "reliability" if name == "pedigree" else name
+                    break
+        if column in ("min", "max") and "contain the amount" in message:
+            column = "min"
+        if column == "mode" and "mode" not in spec:
+            column = "amount"
+        if column is None or column not in sheet.letters:
+            column = "distribution" if "distribution" in sheet.letters else "amount"
+        return sheet.coord(column, row.number)
+
+    # -- checks across records -----------------------------------------------------------------
+    def _unique(self, located: list[_Located], sheet_name: str, column: str, what: str) -> None:
+        seen: dict[str, str] = {}
+        for r in located:
+            cell = r.row.cells.get(column)
+            if cell is None or r.record is None:
+                continue
+            key = str(cell.value)
+            if key in seen:
+                self.problems.add(
+                    sheet_name,
+                    cell.coord,
+                    f"{what} '{key}' is used twice (first at {sheet_name}!{seen[key]})",
+                )
+                r.row.ok = False
+            else:
+                seen[key] = cell.coord
+        for r in located:
+            if r.record is not None and isinstance(r.record, Parameter) and not r.record.name.isidentifier():
+                self.problems.add(
+                    sheet_name,
+                    r.sheet.coord("name", r.row.number),
+                    f"parameter name '{r.record.name}' is not an identifier (letters, digits, _; no spaces)",
+                )
+                r.row.ok = False
+
+    def _check_activities(self, activities: list[_Located], model: Model) -> None:
+        self.activity_rows = {r.record.code: r for r in activities if r.record is not None}
+        self.bad_activities = {str(r.row.value("code")) for r in activities if not r.row.ok}
+
+    def _attach(self, exchanges: list[_Located], model: Model) -> None:
+        known = list(model.activities) + list(model.flows) + list(self.indicator_units)
+        for r in exchanges:
+            if r.record is None:
+                continue
+            consumer = str(r.row.value("activity"))
+            exc: Exchange = r.record
+            if consumer in self.bad_activities:
+                r.row.ok = False
+            elif consumer not in model.activities:
+                self.problems.add(
+                    "Exchanges",
+                    r.sheet.coord("activity", r.row.number),
+                    f"no activity '{consumer}' in the Activities sheet{suggest(consumer, model.activities)}",
+                )
+                r.row.ok = False
+            if exc.input in self.bad_activities:
+                r.row.ok = False
+            elif exc.input not in known:
+                self.problems.add(
+                    "Exchanges",
+                    r.sheet.coord("input", r.row.number),
+                    f"'{exc.input}' is not an activity, a flow or an indicator{suggest(exc.input, known)}",
+                )
+                r.row.ok = False
+            elif exc.input in model.activities and (
+                exc.input in model.flows or exc.input in self.indicator_units
+            ):
+                self.problems.add(
+                    "Exchanges",
+                    r.sheet.coord("input", r.row.number),
+                    f"'{exc.input}' is both an activity and a flow; rename one",
+                )
+                r.row.ok = False
+            if consumer in model.activities:
+                model.activities[consumer].exchanges.append(exc)
+        self.exchanges = exchanges
+
+    def _check_functional_unit(self, model: Model) -> None:
+        fu = model.functional_unit
+        if fu is None:
+            return
+        coord = self.fu_cells.get("functional_unit.activity", "B1")
+        if fu.activity not in model.activities and fu.activity not in self.bad_activities:
+            self.problems.add(
+                "Model",
+                coord,
+                f"functional unit activity '{fu.activity}' is not in the Activities sheet{suggest(fu.activity, model.activities)}",
+            )
+        elif fu.unit and fu.activity in model.activities:
+            try:
+                from lca.units import conversion_factor
+
+                conversion_factor(
+                    parse_unit(fu.unit, _AT), parse_unit(model.activities[fu.activity].unit, _AT), _AT
+                )
+            except LcaError as exc:
+                self.problems.add("Model", self.fu_cells["functional_unit.unit"], _message(exc, _AT))
+
+    # -- compilation ---------------------------------------------------------------------------
+    def _compile_parameters(self, params: list[_Located], model: Model) -> CompiledParameters:
+        self.failed_parameters = set(self.bad_parameters)
+        try:
+            return compile_parameters(model)
+        except LcaError:
+            pass
+        rows = {r.record.name: r for r in params if r.record is not None}
+        good: dict[str, Parameter] = {}
+        failed = self.failed_parameters
+        for name in _dependency_order(model.parameters):
+            par = model.parameters[name]
+            r = rows[name]
+            names = _formula_names(par.amount)
+            if names & failed:
+                failed.add(name)
+                continue
+            trial = Model(model.name, parameters={**good, name: par})
+            try:
+                compile_parameters(trial)
+            except LcaError as exc:
+                where = f"parameter '{name}'"
+                message = _message(exc, where)
+                column = "amount"
+                if message.startswith(" unit") or "cannot convert" in message:
+                    column = "unit"
+                elif "uncertainty" in message:
+                    column = "distribution"
+                self.problems.add(
+                    "Parameters",
+                    r.sheet.coord(column, r.row.number),
+                    message.removeprefix(" unit: ").lstrip(": "),
+                )
+                failed.add(name)
+                continue
+            good[name] = par
+        return compile_parameters(Model(model.name, parameters=good))
+
+    def _compile_exchanges(self, exchanges: list[_Located], model: Model, params: CompiledParameters) -> None:
+        for r in exchanges:
+            if r.record is None or not r.row.ok:
+                continue
+            exc: Exchange = r.record
+            uses = _formula_names(exc.amount) | _formula_names(exc.lifetime) | _formula_names(exc.utilisation)
+            if uses & self.failed_parameters:
+                continue
+            consumer = model.activities[str(r.row.value("activity"))]
+            if exc.input in model.activities:
+                supplier, technosphere = model.activities[exc.input].unit, True
+            else:
+                flow = model.flows.get(exc.input)
+                supplier, technosphere = (flow.unit if flow else self.indicator_units[exc.input]), False
+            try:
+                compile_exchange(exc, supplier, consumer.unit, params, _AT, technosphere)
+            except LcaError as exc_error:
+                message = _message(exc_error, _AT)
+                part = re.match(r"\s*(amount unit|amount|unit|formula|lifetime|utilisation)?", message).group(
+                    1
+                )
+                column = {"amount unit": "unit", "formula": "unit", None: "unit"}.get(part, part)
+                text = re.sub(
+                    r"^\s*(amount unit|amount|unit|formula|lifetime|utilisation)?\s*:\s*", "", message
+                )
+                if column == "unit":
+                    text = f"'{exc.unit}' for input '{exc.input}': {text}"
+                self.problems.add("Exchanges", r.sheet.coord(column, r.row.number), text)
+
+
+SHEET_COLUMNS = {c.name for cols in SHEETS.values() for c in cols}
+
+
+def _message(exc: Exception, where: str) -> str:
+    """The error message with its ``where`` prefix removed (the cell says where)."""
+    text = str(exc)
+    return text[len(where) :] if where and text.startswith(where) else text.removeprefix(": ")
+
+
+def _formula_names(amount: Any) -> frozenset[str]:
+    if amount is None or is_number(amount):
+        return frozenset()
+    try:
+        return Formula.parse(str(amount)).names
+    except LcaError:
+        return frozenset()
+
+
+def _dependency_order(parameters: dict[str, Parameter]) -> list[str]:
+    """Names with each after the parameters it uses (loops and unknowns left to compile)."""
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(name: str) -> None:
+        if state.get(name) or name not in parameters:
+            return
+        state[name] = 1
+        for dep in sorted(_formula_names(parameters[name].amount)):
+            visit(dep)
+        state[name] = 2
+        order.append(name)
+
+    for name in parameters:
+        visit(name)
+    return order
+
+
+def _info_value(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return yaml.safe_load(value)
+        except yaml.YAMLError:
+            return value
+    return value
