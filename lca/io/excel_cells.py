@@ -232,7 +232,8 @@ def _cached_values(path: Path, formulas: dict[str, list[Cell]], problems: Proble
                 problems.add(
                     name,
                     cell.coord,
-                    f"Excel formula '{text}' has no saved value; open and save the file in Excel, or type the value",
+                    f"Excel formula '{text}' has no saved value; open and save the file in Excel, "
+                    "or type the value",
                 )
                 cell.value = _BAD
 

@@ -150,7 +150,8 @@ class _Reader:
                 self.problems.add(
                     "Model",
                     key_cell.coord,
-                    f"unknown field '{key}'{suggest(key, known)}; expected one of {', '.join(known)} or info.KEY",
+                    f"unknown field '{key}'{suggest(key, known)}; "
+                    f"expected one of {', '.join(known)} or info.KEY",
                 )
             elif key in fields:
                 self.problems.add("Model", key_cell.coord, f"field '{key}' is given twice")
@@ -167,7 +168,7 @@ class _Reader:
             if key not in fields:
                 self.problems.add("Model", f"A{end}", f"missing field '{key}' ({what})")
             elif fields[key][0] is None:
-                self.problems.add("Model", fields[key][1], f"empty value for '{key}'; expected the {what}")
+                self.problems.add("Model", fields[key][1], f"empty value for '{key}'; expected {what}")
         name = fields.get("name", (None, ""))[0]
         model = Model(str(name or ""), str(fields.get("description", ("", ""))[0] or ""))
         self.fu_cells = {k: c for k, (_, c) in fields.items()}
@@ -289,7 +290,8 @@ class _Reader:
                     self.problems.add(
                         "Flows",
                         sheet.coord("indicator", row.number),
-                        f"indicator '{v['indicator']}' is not registered{suggest(v['indicator'], self.indicator_units)}",
+                        f"indicator '{v['indicator']}' is not registered"
+                        f"{suggest(v['indicator'], self.indicator_units)}",
                     )
                 elif v["factor"] is None:
                     self.problems.add(
@@ -433,7 +435,8 @@ class _Reader:
             self.problems.add(
                 "Model",
                 coord,
-                f"functional unit activity '{fu.activity}' is not in the Activities sheet{suggest(fu.activity, model.activities)}",
+                f"functional unit activity '{fu.activity}' is not in the Activities sheet"
+                f"{suggest(fu.activity, model.activities)}",
             )
         elif fu.unit and fu.activity in model.activities:
             try:

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lca.inventory import Exchange, Model, Parameter
 from lca.io.datafile import write_atomic
 from lca.io.excel_layout import (
     COMMON_UNITS,
@@ -32,7 +33,6 @@ from lca.io.excel_layout import (
     SHEETS,
     Column,
 )
-from lca.inventory import Exchange, Model, Parameter
 from lca.uncertainty.distributions import Uncertainty
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
