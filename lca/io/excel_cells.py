@@ -210,6 +210,7 @@ def _read_sheet(
 
 def _cached_values(path: Path, formulas: dict[str, list[Cell]], problems: Problems) -> None:
     """Replace Excel formulas by the values Excel saved with them."""
+    texts = {(name, c.coord): str(c.value) for name, cells in formulas.items() for c in cells}
     book = open_book(path, data_only=True)
     try:
         for name, cells in formulas.items():
@@ -220,27 +221,18 @@ def _cached_values(path: Path, formulas: dict[str, list[Cell]], problems: Proble
                     coord = getattr(xl, "coordinate", None)
                     if coord in wanted:
                         wanted[coord].value = xl.value
-            for cell in cells:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.value = _NoCache(cell.value)
     finally:
         book.close()
     for name, cells in formulas.items():
         for cell in cells:
-            if isinstance(cell.value, _NoCache) or cell.value is None:
-                text = cell.value.text if isinstance(cell.value, _NoCache) else "an Excel formula"
+            if cell.value is None or cell.value == texts[(name, cell.coord)]:
                 problems.add(
                     name,
                     cell.coord,
-                    f"Excel formula '{text}' has no saved value; open and save the file in Excel, "
-                    "or type the value",
+                    f"Excel formula '{texts[(name, cell.coord)]}' has no saved value; open and save the file "
+                    "in Excel, or type the value",
                 )
                 cell.value = _BAD
-
-
-class _NoCache:
-    def __init__(self, text: str):
-        self.text = text
 
 
 _BAD = object()  #: a cell already reported

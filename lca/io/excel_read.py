@@ -122,7 +122,9 @@ class _Reader:
         for row in sheet.rows:
             values = {c.name: typed(sheet, row, c, self.problems) for c in columns}
             for c in columns:
-                if c.required and row.cells.get(c.name) is None:
+                if c.required and c.name not in sheet.letters:
+                    row.ok = False  # reported once, at the header
+                elif c.required and row.cells.get(c.name) is None:
                     self.problems.add(
                         sheet_name, sheet.coord(c.name, row.number), f"empty '{c.name}'; it is required"
                     )
