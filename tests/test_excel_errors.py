@@ -10,8 +10,8 @@ import datetime as dt
 import zipfile
 
 import pytest
-
 from excel_cases import GWP_TOTAL, tiny_workbook
+
 from lca.cli import main
 from lca.errors import InputFileError
 from lca.io import excel_cells

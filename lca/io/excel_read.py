@@ -196,7 +196,8 @@ class _Reader:
                         coord,
                         f"indicator '{code}' is not registered{suggest(code, self.indicator_units)}",
                     )
-            model.info["indicators"] = codes
+            if codes:
+                model.info["indicators"] = codes
         for key, (value, _) in fields.items():
             if key.startswith("info."):
                 model.info[key[5:]] = _info_value(value)
