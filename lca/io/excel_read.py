@@ -15,33 +15,22 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from lca.compile import CompiledParameters, compile_exchange, compile_parameters
 from lca.errors import LcaError
-from lca.formulas import Formula, is_number
+from lca.formulas import is_number
 from lca.indicators import registered_indicators
 from lca.inventory import PHASES, Activity, Exchange, Flow, FunctionalUnit, Model, Parameter, suggest
 from lca.io.excel_cells import Problems, Row, Sheet, check_file, read_sheets, typed
+from lca.io.excel_check import AT, Located, check_exchanges, check_parameters, strip_where
 from lca.io.excel_layout import MODEL_FIELDS, PEDIGREE, PHASE_CHOICES, REQUIRED_SHEETS, SHEETS
 from lca.uncertainty.distributions import Uncertainty
 from lca.units import parse_unit
 
-_AT = "\x00at"  # prefix of compile messages, stripped when the message is put on a cell
 _SPEC_COLUMNS = ("distribution", "gsd", "sigma", "sd", "min", "max", "mode", "basic_variance")
-
-
-@dataclass
-class _Located:
-    """A record and the sheet row it came from."""
-
-    record: Any
-    sheet: Sheet
-    row: Row
 
 
 def load_workbook_model(path: str | os.PathLike[str]) -> Model:
@@ -102,8 +91,9 @@ class _Reader:
         self._check_activities(activities, model)
         self._attach(exchanges, model)
         self._check_functional_unit(model)
-        compiled = self._compile_parameters(params, model)
-        self._compile_exchanges(exchanges, model, compiled)
+        failed = set(self.bad_parameters)
+        compiled = check_parameters(params, model, failed, self.problems)
+        check_exchanges(exchanges, model, compiled, failed, self.indicator_units, self.problems)
         self.problems.raise_if_any()
         return model
 
@@ -113,7 +103,7 @@ class _Reader:
         columns = {c.name: c for c in SHEETS[sheet_name]}
         return [tuple(typed(sheet, row, columns[n], self.problems) for n in names) for row in sheet.rows]
 
-    def _records(self, sheet_name: str, build: Any) -> list[_Located]:
+    def _records(self, sheet_name: str, build: Any) -> list[Located]:
         if sheet_name not in self.sheets:
             return []
         sheet = self.sheets[sheet_name]
@@ -130,10 +120,10 @@ class _Reader:
                     )
                     row.ok = False
             if not row.ok:
-                located.append(_Located(None, sheet, row))
+                located.append(Located(None, sheet, row))
                 continue
             record = build(values, sheet, row)
-            located.append(_Located(record, sheet, row))
+            located.append(Located(record, sheet, row))
         return [r for r in located if r.record is not None or not r.row.ok]
 
     def _model_sheet(self) -> Model:
@@ -240,7 +230,7 @@ class _Reader:
         try:
             parse_unit(unit, "")
         except LcaError as exc:
-            self.problems.add(sheet.name, sheet.coord("unit", row.number), _message(exc, ""))
+            self.problems.add(sheet.name, sheet.coord("unit", row.number), strip_where(exc, ""))
             row.ok = False
         phase = None if phase is None or phase.lower() not in PHASES else phase.lower()
         return Activity(
@@ -287,7 +277,7 @@ class _Reader:
             try:
                 parse_unit(flow.unit, "")
             except LcaError as exc:
-                self.problems.add("Flows", sheet.coord("unit", row.number), _message(exc, ""))
+                self.problems.add("Flows", sheet.coord("unit", row.number), strip_where(exc, ""))
             if v["indicator"] is not None:
                 if v["indicator"] not in self.indicator_units:
                     self.problems.add(
@@ -338,9 +328,9 @@ class _Reader:
         if isinstance(spec.get("distribution"), float):
             spec["distribution"] = int(spec["distribution"])
         try:
-            return Uncertainty.from_spec(spec, amount, _AT)
+            return Uncertainty.from_spec(spec, amount, AT)
         except LcaError as exc:
-            message = _message(exc, _AT)
+            message = strip_where(exc, AT)
             self.problems.add(sheet.name, self._spec_cell(sheet, row, message, spec), message)
             row.ok = False
             return None
@@ -362,7 +352,7 @@ class _Reader:
         return sheet.coord(column, row.number)
 
     # -- checks across records -----------------------------------------------------------------
-    def _unique(self, located: list[_Located], sheet_name: str, column: str, what: str) -> None:
+    def _unique(self, located: list[Located], sheet_name: str, column: str, what: str) -> None:
         seen: dict[str, str] = {}
         for r in located:
             cell = r.row.cells.get(column)
@@ -387,11 +377,11 @@ class _Reader:
                 )
                 r.row.ok = False
 
-    def _check_activities(self, activities: list[_Located], model: Model) -> None:
+    def _check_activities(self, activities: list[Located], model: Model) -> None:
         self.activity_rows = {r.record.code: r for r in activities if r.record is not None}
         self.bad_activities = {str(r.row.value("code")) for r in activities if not r.row.ok}
 
-    def _attach(self, exchanges: list[_Located], model: Model) -> None:
+    def _attach(self, exchanges: list[Located], model: Model) -> None:
         known = list(model.activities) + list(model.flows) + list(self.indicator_units)
         for r in exchanges:
             if r.record is None:
@@ -446,114 +436,15 @@ class _Reader:
                 from lca.units import conversion_factor
 
                 conversion_factor(
-                    parse_unit(fu.unit, _AT), parse_unit(model.activities[fu.activity].unit, _AT), _AT
+                    parse_unit(fu.unit, AT), parse_unit(model.activities[fu.activity].unit, AT), AT
                 )
             except LcaError as exc:
-                self.problems.add("Model", self.fu_cells["functional_unit.unit"], _message(exc, _AT))
+                self.problems.add("Model", self.fu_cells["functional_unit.unit"], strip_where(exc, AT))
 
     # -- compilation ---------------------------------------------------------------------------
-    def _compile_parameters(self, params: list[_Located], model: Model) -> CompiledParameters:
-        self.failed_parameters = set(self.bad_parameters)
-        try:
-            return compile_parameters(model)
-        except LcaError:
-            pass
-        rows = {r.record.name: r for r in params if r.record is not None}
-        good: dict[str, Parameter] = {}
-        failed = self.failed_parameters
-        for name in _dependency_order(model.parameters):
-            par = model.parameters[name]
-            r = rows[name]
-            names = _formula_names(par.amount)
-            if names & failed:
-                failed.add(name)
-                continue
-            trial = Model(model.name, parameters={**good, name: par})
-            try:
-                compile_parameters(trial)
-            except LcaError as exc:
-                where = f"parameter '{name}'"
-                message = _message(exc, where)
-                column = "amount"
-                if message.startswith(" unit") or "cannot convert" in message:
-                    column = "unit"
-                elif "uncertainty" in message:
-                    column = "distribution"
-                self.problems.add(
-                    "Parameters",
-                    r.sheet.coord(column, r.row.number),
-                    message.removeprefix(" unit: ").lstrip(": "),
-                )
-                failed.add(name)
-                continue
-            good[name] = par
-        return compile_parameters(Model(model.name, parameters=good))
-
-    def _compile_exchanges(self, exchanges: list[_Located], model: Model, params: CompiledParameters) -> None:
-        for r in exchanges:
-            if r.record is None or not r.row.ok:
-                continue
-            exc: Exchange = r.record
-            uses = _formula_names(exc.amount) | _formula_names(exc.lifetime) | _formula_names(exc.utilisation)
-            if uses & self.failed_parameters:
-                continue
-            consumer = model.activities[str(r.row.value("activity"))]
-            if exc.input in model.activities:
-                supplier, technosphere = model.activities[exc.input].unit, True
-            else:
-                flow = model.flows.get(exc.input)
-                supplier, technosphere = (flow.unit if flow else self.indicator_units[exc.input]), False
-            try:
-                compile_exchange(exc, supplier, consumer.unit, params, _AT, technosphere)
-            except LcaError as exc_error:
-                message = _message(exc_error, _AT)
-                part = re.match(r"\s*(amount unit|amount|unit|formula|lifetime|utilisation)?", message).group(
-                    1
-                )
-                column = {"amount unit": "unit", "formula": "unit", None: "unit"}.get(part, part)
-                text = re.sub(
-                    r"^\s*(amount unit|amount|unit|formula|lifetime|utilisation)?\s*:\s*", "", message
-                )
-                if column == "unit":
-                    text = f"'{exc.unit}' for input '{exc.input}': {text}"
-                self.problems.add("Exchanges", r.sheet.coord(column, r.row.number), text)
 
 
 SHEET_COLUMNS = {c.name for cols in SHEETS.values() for c in cols}
-
-
-def _message(exc: Exception, where: str) -> str:
-    """The error message with its ``where`` prefix removed (the cell says where)."""
-    text = str(exc)
-    return text[len(where) :] if where and text.startswith(where) else text.removeprefix(": ")
-
-
-def _formula_names(amount: Any) -> frozenset[str]:
-    if amount is None or is_number(amount):
-        return frozenset()
-    try:
-        return Formula.parse(str(amount)).names
-    except LcaError:
-        return frozenset()
-
-
-def _dependency_order(parameters: dict[str, Parameter]) -> list[str]:
-    """Names with each after the parameters it uses (loops and unknowns left to compile)."""
-    order: list[str] = []
-    state: dict[str, int] = {}
-
-    def visit(name: str) -> None:
-        if state.get(name) or name not in parameters:
-            return
-        state[name] = 1
-        for dep in sorted(_formula_names(parameters[name].amount)):
-            visit(dep)
-        state[name] = 2
-        order.append(name)
-
-    for name in parameters:
-        visit(name)
-    return order
 
 
 def _info_value(value: Any) -> Any:

@@ -1,0 +1,156 @@
+"""Compile-time checks of a workbook's rows, each problem put on the cell at fault.
+
+Parameters and exchanges are checked one row at a time with the compiler's own functions,
+:func:`lca.compile.compile_parameters` and :func:`lca.compile.compile_exchange` (so the
+rules are those of :func:`lca.compile.build_matrices`, not a copy); the error each raises
+names the part at fault (``amount``, ``unit``, ``lifetime``, ``utilisation``...), which
+gives the column. Rows that depend on a broken parameter are skipped, so one fault gives
+one line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from lca.compile import CompiledParameters, compile_exchange, compile_parameters
+from lca.errors import LcaError
+from lca.formulas import Formula, is_number
+from lca.inventory import Exchange, Model, Parameter
+from lca.io.excel_cells import Problems, Row, Sheet
+
+AT = "\x00at"  #: prefix of compile messages, stripped when a message is put on a cell
+_PART = re.compile(r"^\s*(amount unit|amount|unit|formula|lifetime|utilisation)?\s*:?\s*")
+_COLUMN_OF_PART = {"amount unit": "unit", "formula": "unit", None: "unit"}
+
+
+@dataclass
+class Located:
+    """A record and the sheet row it came from (``record`` is None for a broken row)."""
+
+    record: Any
+    sheet: Sheet
+    row: Row
+
+
+def check_parameters(
+    params: Iterable[Located], model: Model, failed: set[str], problems: Problems
+) -> CompiledParameters:
+    """Compile the parameters; each one that fails is put on its cell and added to ``failed``.
+
+    Returns the compiled parameters that do not fail (and do not use one that fails).
+    """
+    try:
+        return compile_parameters(model)
+    except LcaError:
+        pass
+    rows = {r.record.name: r for r in params if r.record is not None}
+    good: dict[str, Parameter] = {}
+    for name in dependency_order(model.parameters):
+        par = model.parameters[name]
+        if formula_names(par.amount) & failed:
+            failed.add(name)
+            continue
+        try:
+            compile_parameters(Model(model.name, parameters={**good, name: par}))
+        except LcaError as exc:
+            message = strip_where(exc, f"parameter '{name}'")
+            column = "amount"
+            if message.startswith(" unit") or "cannot convert" in message:
+                column = "unit"
+            elif "uncertainty" in message:
+                column = "distribution"
+            row = rows[name]
+            problems.add("Parameters", row.sheet.coord(column, row.row.number), _PART.sub("", message))
+            failed.add(name)
+            continue
+        good[name] = par
+    return compile_parameters(Model(model.name, parameters=good))
+
+
+def check_exchanges(
+    exchanges: Iterable[Located],
+    model: Model,
+    params: CompiledParameters,
+    failed: set[str],
+    indicator_units: dict[str, str],
+    problems: Problems,
+) -> None:
+    """Compile each exchange row against ``params``; put each error on its cell.
+
+    Rows with the same shape (formula texts, units, lifetime, utilisation; numbers differ)
+    are compiled once: the checks do not depend on a plain amount's value.
+    """
+    seen: dict[tuple[Any, ...], str | None] = {}
+    for r in exchanges:
+        if r.record is None or not r.row.ok:
+            continue
+        exc: Exchange = r.record
+        uses = formula_names(exc.amount) | formula_names(exc.lifetime) | formula_names(exc.utilisation)
+        if uses & failed:
+            continue
+        consumer = model.activities[str(r.row.value("activity"))]
+        if exc.input in model.activities:
+            supplier, technosphere = model.activities[exc.input].unit, True
+        else:
+            flow = model.flows.get(exc.input)
+            supplier, technosphere = (flow.unit if flow else indicator_units[exc.input]), False
+        amount = "<number>" if isinstance(exc.amount, float) else exc.amount
+        key = (amount, exc.unit, exc.lifetime, exc.utilisation, supplier, consumer.unit, technosphere)
+        if key not in seen:
+            seen[key] = None
+            try:
+                compile_exchange(exc, supplier, consumer.unit, params, AT, technosphere)
+            except LcaError as error:
+                seen[key] = strip_where(error, AT)
+        message = seen[key]
+        if message is None:
+            continue
+        part = _PART.match(message).group(1)  # type: ignore[union-attr]
+        column = _COLUMN_OF_PART.get(part, part)
+        text = _PART.sub("", message)
+        if column == "unit":
+            text = f"'{exc.unit}' for input '{exc.input}': {text}"
+        problems.add("Exchanges", r.sheet.coord(column, r.row.number), text)
+
+
+def strip_where(exc: Exception, where: str) -> str:
+    """The error message without its ``where`` prefix (the cell says where)."""
+    text = str(exc)
+    return text[len(where) :] if where and text.startswith(where) else text.removeprefix(": ")
+
+
+@lru_cache(maxsize=4096)
+def _names(text: str) -> frozenset[str]:
+    try:
+        return Formula.parse(text).names
+    except LcaError:
+        return frozenset()
+
+
+def formula_names(amount: Any) -> frozenset[str]:
+    """Parameter names a formula amount uses (none for a number or unparsable text)."""
+    if amount is None or is_number(amount):
+        return frozenset()
+    return _names(str(amount))
+
+
+def dependency_order(parameters: dict[str, Parameter]) -> list[str]:
+    """Names with each after the parameters it uses (loops and unknowns left to compile)."""
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(name: str) -> None:
+        if state.get(name) or name not in parameters:
+            return
+        state[name] = 1
+        for dep in sorted(formula_names(parameters[name].amount)):
+            visit(dep)
+        order.append(name)
+
+    for name in parameters:
+        visit(name)
+    return order
