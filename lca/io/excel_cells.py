@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ MAX_UNZIPPED = 200 * 1024 * 1024  #: largest total size of its uncompressed part
 MAX_ROWS = 100_000  #: rows read per sheet
 MAX_CELLS = 2_000_000  #: cells read in the whole workbook
 _ZIP_MAGIC = b"PK\x03\x04"
+_COMMA_NUMBER = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$|^[-+]?\d+,\d+$")
 _FREE_TEXT = {"source", "comment", "reference"}  #: kept as typed (codes and units are trimmed)
 
 
@@ -282,6 +284,15 @@ def typed(sheet: Sheet, row: Row, column: Column, problems: Problems) -> Any:
         number = _number(value)
         if number is not None:
             return number
+        if isinstance(value, str) and _COMMA_NUMBER.match(value.strip()):
+            return _bad(
+                sheet,
+                row,
+                cell,
+                problems,
+                f"text '{value}' looks like a number written with a comma; type the number itself "
+                "(1082990 or 0.85)",
+            )
         if isinstance(value, str):
             return value.strip()
         return _bad(sheet, row, cell, problems, f"{_show(value)}; expected {expected[AMOUNT]}")

@@ -21,10 +21,13 @@ from lca.errors import LcaError
 from lca.formulas import Formula, is_number
 from lca.inventory import Exchange, Model, Parameter
 from lca.io.excel_cells import Problems, Row, Sheet
+from lca.io.excel_layout import PEDIGREE
+from lca.uncertainty.distributions import Uncertainty
 
 AT = "\x00at"  #: prefix of compile messages, stripped when a message is put on a cell
 _PART = re.compile(r"^\s*(amount unit|amount|unit|formula|lifetime|utilisation)?\s*:?\s*")
 _COLUMN_OF_PART = {"amount unit": "unit", "formula": "unit", None: "unit"}
+_SPEC_COLUMNS = ("distribution", "gsd", "sigma", "sd", "min", "max", "mode", "basic_variance")
 
 
 @dataclass
@@ -59,7 +62,7 @@ def check_parameters(
         except LcaError as exc:
             message = strip_where(exc, f"parameter '{name}'")
             column = "amount"
-            if message.startswith(" unit") or "cannot convert" in message:
+            if message.startswith("unit") or "cannot convert" in message:
                 column = "unit"
             elif "uncertainty" in message:
                 column = "distribution"
@@ -114,13 +117,84 @@ def check_exchanges(
         text = _PART.sub("", message)
         if column == "unit":
             text = f"'{exc.unit}' for input '{exc.input}': {text}"
+        elif column in ("lifetime", "utilisation"):
+            value = getattr(exc, column)
+            text = f"{column} {_show(value) if value is not None else '(empty)'}: {text}"
         problems.add("Exchanges", r.sheet.coord(column, r.row.number), text)
+
+
+def read_uncertainty(v: dict[str, Any], sheet: Sheet, row: Row, problems: Problems) -> Uncertainty | None:
+    """The uncertainty of a row's amount, built by :meth:`Uncertainty.from_spec`; None if fixed.
+
+    A problem goes to the cell of the field the error names (``needs sd`` -> the sd cell).
+    """
+    spec = {k: v[k] for k in _SPEC_COLUMNS if v.get(k) is not None}
+    scores = [v.get(p) for p in PEDIGREE]
+    if any(s is not None for s in scores):
+        if any(s is None for s in scores):
+            first = PEDIGREE[scores.index(None)]
+            problems.add(
+                sheet.name,
+                sheet.coord(first, row.number),
+                f"empty pedigree score '{first}'; give all five scores (1 to 5) or none",
+            )
+            row.ok = False
+            return None
+        spec["pedigree"] = scores
+    if not spec:
+        return None
+    amount = v["amount"]
+    if not isinstance(amount, float):
+        if (
+            spec.get("distribution") in (None, "fixed", "1", 1)
+            and "pedigree" not in spec
+            and "gsd" not in spec
+        ):
+            return None
+        problems.add(
+            sheet.name,
+            sheet.coord("distribution", row.number),
+            "a formula amount takes its uncertainty from its parameters; remove its distribution fields",
+        )
+        row.ok = False
+        return None
+    if isinstance(spec.get("distribution"), float):
+        spec["distribution"] = int(spec["distribution"])
+    try:
+        return Uncertainty.from_spec(spec, amount, AT)
+    except LcaError as exc:
+        message = strip_where(exc, AT)
+        problems.add(sheet.name, _spec_cell(sheet, row, message, spec), message)
+        row.ok = False
+        return None
+
+
+def _spec_cell(sheet: Sheet, row: Row, message: str, spec: dict[str, Any]) -> str:
+    needs = re.search(r"needs (\w+)", message)
+    column = needs.group(1) if needs and needs.group(1) in sheet.letters else None
+    if column is None:
+        for name in ("mode", "min", "max", "gsd", "sigma", "sd", "basic_variance", "pedigree"):
+            if re.search(rf"\b{name}\b", message.replace("basic variance", "basic_variance")):
+                column = "reliability" if name == "pedigree" else name
+                break
+    if column in ("min", "max") and "contain the amount" in message:
+        column = "min"
+    if column == "mode" and "mode" not in spec:
+        column = "amount"
+    if column is None or column not in sheet.letters:
+        column = "distribution" if "distribution" in sheet.letters else "amount"
+    return sheet.coord(column, row.number)
+
+
+def _show(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else f"'{value}'"
 
 
 def strip_where(exc: Exception, where: str) -> str:
     """The error message without its ``where`` prefix (the cell says where)."""
     text = str(exc)
-    return text[len(where) :] if where and text.startswith(where) else text.removeprefix(": ")
+    text = text[len(where) :] if where and text.startswith(where) else text
+    return text.lstrip(": ")
 
 
 @lru_cache(maxsize=4096)

@@ -14,7 +14,6 @@ Three passes, each collecting problems as ``file, Sheet!Cell: what was found; ex
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +24,9 @@ from lca.formulas import is_number
 from lca.indicators import registered_indicators
 from lca.inventory import PHASES, Activity, Exchange, Flow, FunctionalUnit, Model, Parameter, suggest
 from lca.io.excel_cells import Problems, Row, Sheet, check_file, read_sheets, typed
-from lca.io.excel_check import AT, Located, check_exchanges, check_parameters, strip_where
-from lca.io.excel_layout import MODEL_FIELDS, PEDIGREE, PHASE_CHOICES, REQUIRED_SHEETS, SHEETS
-from lca.uncertainty.distributions import Uncertainty
+from lca.io.excel_check import AT, Located, check_exchanges, check_parameters, read_uncertainty, strip_where
+from lca.io.excel_layout import MODEL_FIELDS, PHASE_CHOICES, REQUIRED_SHEETS, SHEETS
 from lca.units import parse_unit
-
-_SPEC_COLUMNS = ("distribution", "gsd", "sigma", "sd", "min", "max", "mode", "basic_variance")
 
 
 def load_workbook_model(path: str | os.PathLike[str]) -> Model:
@@ -88,7 +84,7 @@ class _Reader:
         for a in activities:
             if a.record is not None and a.record.code not in model.activities:
                 model.activities[a.record.code] = a.record
-        self._check_activities(activities, model)
+        self.bad_activities = {str(r.row.value("code")) for r in activities if not r.row.ok}
         self._attach(exchanges, model)
         self._check_functional_unit(model)
         failed = set(self.bad_parameters)
@@ -195,7 +191,7 @@ class _Reader:
 
     # -- records ---------------------------------------------------------------------------------
     def _parameter(self, v: dict[str, Any], sheet: Sheet, row: Row) -> Parameter | None:
-        uncertainty = self._uncertainty(v, sheet, row)
+        uncertainty = read_uncertainty(v, sheet, row, self.problems)
         return Parameter(
             v["name"], v["amount"], v["unit"] or "", uncertainty, v["source"] or "", v["comment"] or ""
         )
@@ -247,7 +243,7 @@ class _Reader:
         )
 
     def _exchange(self, v: dict[str, Any], sheet: Sheet, row: Row) -> Exchange | None:
-        uncertainty = self._uncertainty(v, sheet, row)
+        uncertainty = read_uncertainty(v, sheet, row, self.problems)
         return Exchange(
             v["input"],
             v["amount"],
@@ -294,63 +290,6 @@ class _Reader:
                     flow.factors[v["indicator"]] = v["factor"]
         return list(flows.values())
 
-    def _uncertainty(self, v: dict[str, Any], sheet: Sheet, row: Row) -> Uncertainty | None:
-        spec = {k: v[k] for k in _SPEC_COLUMNS if v.get(k) is not None}
-        scores = [v.get(p) for p in PEDIGREE]
-        if any(s is not None for s in scores):
-            if any(s is None for s in scores):
-                first = PEDIGREE[scores.index(None)]
-                self.problems.add(
-                    sheet.name,
-                    sheet.coord(first, row.number),
-                    f"empty pedigree score '{first}'; give all five scores (1 to 5) or none",
-                )
-                row.ok = False
-                return None
-            spec["pedigree"] = scores
-        if not spec:
-            return None
-        amount = v["amount"]
-        if not isinstance(amount, float):
-            if (
-                spec.get("distribution") in (None, "fixed", "1", 1)
-                and "pedigree" not in spec
-                and "gsd" not in spec
-            ):
-                return None
-            self.problems.add(
-                sheet.name,
-                sheet.coord("distribution", row.number),
-                "a formula amount takes its uncertainty from its parameters; remove its distribution fields",
-            )
-            row.ok = False
-            return None
-        if isinstance(spec.get("distribution"), float):
-            spec["distribution"] = int(spec["distribution"])
-        try:
-            return Uncertainty.from_spec(spec, amount, AT)
-        except LcaError as exc:
-            message = strip_where(exc, AT)
-            self.problems.add(sheet.name, self._spec_cell(sheet, row, message, spec), message)
-            row.ok = False
-            return None
-
-    def _spec_cell(self, sheet: Sheet, row: Row, message: str, spec: dict[str, Any]) -> str:
-        needs = re.search(r"needs (\w+)", message)
-        column = needs.group(1) if needs and needs.group(1) in SHEET_COLUMNS else None
-        if column is None:
-            for name in ("mode", "min", "max", "gsd", "sigma", "sd", "basic_variance", "pedigree"):
-                if re.search(rf"\b{name}\b", message.replace("basic variance", "basic_variance")):
-                    column = "reliability" if name == "pedigree" else name
-                    break
-        if column in ("min", "max") and "contain the amount" in message:
-            column = "min"
-        if column == "mode" and "mode" not in spec:
-            column = "amount"
-        if column is None or column not in sheet.letters:
-            column = "distribution" if "distribution" in sheet.letters else "amount"
-        return sheet.coord(column, row.number)
-
     # -- checks across records -----------------------------------------------------------------
     def _unique(self, located: list[Located], sheet_name: str, column: str, what: str) -> None:
         seen: dict[str, str] = {}
@@ -376,10 +315,6 @@ class _Reader:
                     f"parameter name '{r.record.name}' is not an identifier (letters, digits, _; no spaces)",
                 )
                 r.row.ok = False
-
-    def _check_activities(self, activities: list[Located], model: Model) -> None:
-        self.activity_rows = {r.record.code: r for r in activities if r.record is not None}
-        self.bad_activities = {str(r.row.value("code")) for r in activities if not r.row.ok}
 
     def _attach(self, exchanges: list[Located], model: Model) -> None:
         known = list(model.activities) + list(model.flows) + list(self.indicator_units)
@@ -417,7 +352,6 @@ class _Reader:
                 r.row.ok = False
             if consumer in model.activities:
                 model.activities[consumer].exchanges.append(exc)
-        self.exchanges = exchanges
 
     def _check_functional_unit(self, model: Model) -> None:
         fu = model.functional_unit
@@ -440,11 +374,6 @@ class _Reader:
                 )
             except LcaError as exc:
                 self.problems.add("Model", self.fu_cells["functional_unit.unit"], strip_where(exc, AT))
-
-    # -- compilation ---------------------------------------------------------------------------
-
-
-SHEET_COLUMNS = {c.name for cols in SHEETS.values() for c in cols}
 
 
 def _info_value(value: Any) -> Any:
