@@ -158,3 +158,21 @@ def test_cli_template_export_and_run(tmp_path, capsys):
     totals = list(openpyxl.load_workbook(results)["Totals"].iter_rows(values_only=True))
     assert totals[-1][1] == pytest.approx(lca.solve(lca.bloom()).total("GWP").magnitude, rel=1e-12)
     assert np.isfinite(totals[-1][1])
+
+
+def test_flows_sheet_and_sheet_names_in_any_case(tmp_path):
+    """A flow with a characterisation factor: 2 kg CH4 x 29.8 kg CO2 eq/kg (IPCC AR6 GWP100,
+    fossil methane) = 59.6 kg CO2 eq on top of the tiny case."""
+    from lca.inventory import Exchange, Flow
+
+    model = tiny_model()
+    model.add_flow(Flow("ch4", "methane, fossil", "kg", {"GWP": 29.8}, "IPCC AR6 WG1 table 7.15"))
+    model.activities["job"].exchanges.append(Exchange("ch4", 2.0, "kg", comment="leak"))
+    path = tmp_path / "flows.xlsx"
+    write_inventory(model, path)
+    book = openpyxl.load_workbook(path)
+    book["Exchanges"].title = "exchanges"
+    book.save(path)
+    loaded = load_workbook_model(path)
+    assert model_to_dict(loaded) == model_to_dict(model)
+    assert lca.solve(loaded).total("GWP").magnitude == pytest.approx(GWP_TOTAL + 59.6, rel=1e-12)

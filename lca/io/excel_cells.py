@@ -142,13 +142,16 @@ def read_sheets(path: Path, problems: Problems) -> dict[str, Sheet]:
     formulas: dict[str, list[Cell]] = {}
     budget = [MAX_CELLS]
     try:
+        actual = {title.strip().lower(): title for title in book.sheetnames}
         for name, columns in SHEETS.items():
-            if name in book.sheetnames:
-                sheets[name] = _read_sheet(book[name], name, columns, problems, formulas, budget)
+            title = actual.get(name.lower())
+            if title is not None:
+                # Excel sheet references ignore case: problems use the canonical name
+                sheets[name] = _read_sheet(book[title], name, columns, problems, formulas, budget)
     finally:
         book.close()
     if formulas:
-        _cached_values(path, formulas, problems)
+        _cached_values(path, formulas, problems, actual)
     return sheets
 
 
@@ -210,7 +213,9 @@ def _read_sheet(
     return sheet
 
 
-def _cached_values(path: Path, formulas: dict[str, list[Cell]], problems: Problems) -> None:
+def _cached_values(
+    path: Path, formulas: dict[str, list[Cell]], problems: Problems, titles: dict[str, str]
+) -> None:
     """Replace Excel formulas by the values Excel saved with them."""
     texts = {(name, c.coord): str(c.value) for name, cells in formulas.items() for c in cells}
     book = open_book(path, data_only=True)
@@ -218,7 +223,7 @@ def _cached_values(path: Path, formulas: dict[str, list[Cell]], problems: Proble
         for name, cells in formulas.items():
             wanted = {c.coord: c for c in cells}
             last = max(int("".join(ch for ch in c.coord if ch.isdigit())) for c in cells)
-            for row in book[name].iter_rows(min_row=2, max_row=last):
+            for row in book[titles[name.lower()]].iter_rows(min_row=2, max_row=last):
                 for xl in row:
                     coord = getattr(xl, "coordinate", None)
                     if coord in wanted:
