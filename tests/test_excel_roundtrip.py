@@ -171,7 +171,8 @@ def test_flows_sheet_and_sheet_names_in_any_case(tmp_path):
     path = tmp_path / "flows.xlsx"
     write_inventory(model, path)
     book = openpyxl.load_workbook(path)
-    book["Exchanges"].title = "exchanges"
+    book["Exchanges"].title = "renamed"
+    book["renamed"].title = "exchanges"  # (openpyxl refuses a direct change of case)
     book.save(path)
     loaded = load_workbook_model(path)
     assert model_to_dict(loaded) == model_to_dict(model)
