@@ -27,10 +27,10 @@ import scipy.sparse as sp
 
 from lca.errors import FormulaError, InventoryError, LcaError, UnitError
 from lca.formulas import Formula, is_number
-from lca.indicators import Indicator, get_indicator, registered_indicators
+from lca.indicators import Indicator, default_indicators, get_indicator
 from lca.inventory import PHASES, Activity, Exchange, Flow, Model, suggest
 from lca.uncertainty.distributions import Uncertainty
-from lca.units import Q_, conversion_factor, parse_unit, ureg
+from lca.units import Q_, conversion_factor, format_unit, parse_unit, ureg
 
 MAX_FORMULA_LENGTH = 2000
 
@@ -357,19 +357,28 @@ def _compile_exchange(
 
 def _check_amortisation(lifetime: Expr, utilisation: Expr, params: CompiledParameters, where: str) -> None:
     life = _quantity_of(lifetime, params, where)
+    life_label = f"{where} lifetime{_from(lifetime)}"
     if life.dimensionality != ureg.year.dimensionality:
-        raise UnitError(f"{where} lifetime: '{life:~P}' is not a time; give it a unit such as year")
+        raise UnitError(f"{life_label}: '{_show(life)}' is not a time; give it a unit such as year")
     if not float(life.magnitude) > 0:
-        raise InventoryError(f"{where} lifetime: {life:~P} must be > 0")
+        raise InventoryError(f"{life_label}: {_show(life)} must be > 0")
     util = _quantity_of(utilisation, params, where)
+    util_label = f"{where} utilisation{_from(utilisation)}"
     if not util.dimensionless:
-        raise UnitError(f"{where} utilisation: '{util:~P}' must be a fraction (dimensionless)")
+        raise UnitError(f"{util_label}: '{_show(util)}' must be a fraction (dimensionless)")
     value = float(util.to("dimensionless").magnitude)
     if not 0 < value <= 1:
         raise InventoryError(
-            f"{where} utilisation: {value:g} is outside (0, 1]; it is the share of the "
-            "hardware's life it is busy"
+            f"{util_label}: {value:g} is outside (0, 1]; it is the share of the hardware's life it is busy"
         )
+
+
+def _from(expr: Expr) -> str:
+    return f" (formula '{expr.formula}')" if expr.formula is not None else ""
+
+
+def _show(q: pint.Quantity) -> str:
+    return f"{float(q.magnitude):g} {format_unit(q.units)}".strip()
 
 
 def _expr(
@@ -458,7 +467,7 @@ def _indicators(model: Model) -> list[Indicator]:
     codes = model.info.get("indicators")
     if codes:
         return [get_indicator(c) for c in codes]
-    return registered_indicators()
+    return default_indicators()
 
 
 def _flows(model: Model, indicators: list[Indicator]) -> dict[str, Flow]:

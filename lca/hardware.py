@@ -17,7 +17,7 @@ Examples
 >>> from lca.units import Q_
 >>> share = embodied_share(Q_(150, "kg CO2 eq"), Q_(1_082_990, "h"), Q_(6, "year"), 0.85)
 >>> round(share.to("t CO2 eq").magnitude, 3)
-3.639
+3.636
 """
 
 from __future__ import annotations

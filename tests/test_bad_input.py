@@ -1,0 +1,193 @@
+"""Bad input gets a clear error saying what and where; the CLI exits 2 with one line."""
+
+import textwrap
+
+import pytest
+
+import lca
+from lca.cli import main
+from lca.errors import FormulaError, InputFileError, InventoryError, UnitError
+from lca.inventory import Activity, Exchange, FunctionalUnit, Model, Parameter
+from tests.conftest import grid_and_job
+
+
+def hardware_model(**params) -> Model:
+    """A job amortising one GPU; ``params`` override (amount, unit) of the parameters."""
+    model = Model("hardware")
+    values = {"lifetime": (6, "year"), "utilisation": (0.85, ""), "hours": (1000, "h")}
+    values.update(params)
+    for name, (amount, unit) in values.items():
+        model.add_parameter(Parameter(name, amount, unit))
+    model.add_activity(
+        Activity("gpu", "GPU manufacturing", "manufacturing", "item", [Exchange("GWP", 150, "kg CO2 eq")])
+    )
+    model.add_activity(
+        Activity(
+            "job",
+            "job",
+            "training",
+            "run",
+            [Exchange("gpu", "hours", "h", lifetime="lifetime", utilisation="utilisation")],
+        )
+    )
+    model.functional_unit = FunctionalUnit("job", 1, "run")
+    return model
+
+
+def test_amortised_exchange_by_hand():
+    # 150 kg x 1,000 h / (6 x 8,760 h x 0.85) = 3.3568 kg
+    total = lca.solve(hardware_model()).total("GWP").magnitude
+    assert total == pytest.approx(150 * 1000 / (6 * 8760 * 0.85))
+
+
+def test_negative_lifetime():
+    with pytest.raises(
+        InventoryError,
+        match=r"activity 'job', exchange 1 \(input 'gpu'\) lifetime \(formula 'lifetime'\): -6 yr must be > 0",
+    ):
+        lca.build_matrices(hardware_model(lifetime=(-6, "year")))
+
+
+def test_utilisation_above_one():
+    with pytest.raises(
+        InventoryError,
+        match=r"exchange 1 \(input 'gpu'\) utilisation \(formula 'utilisation'\): 1.2 is outside \(0, 1\]",
+    ):
+        lca.build_matrices(hardware_model(utilisation=(1.2, "")))
+
+
+def test_utilisation_zero():
+    with pytest.raises(InventoryError, match=r"utilisation \(formula 'utilisation'\): 0 is outside \(0, 1\]"):
+        lca.build_matrices(hardware_model(utilisation=(0.0, "")))
+
+
+def test_lifetime_without_time_unit():
+    with pytest.raises(UnitError, match="lifetime.*not a time"):
+        lca.build_matrices(hardware_model(lifetime=(6, "")))
+
+
+def test_unknown_unit_names_the_exchange():
+    model = grid_and_job()
+    model.activities["grid"].exchanges[0].unit = "g CO2 eqq"
+    with pytest.raises(
+        UnitError,
+        match=r"activity 'grid', exchange 1 \(input 'GWP'\) amount unit: unit 'g CO2 eqq' is not a unit",
+    ):
+        lca.build_matrices(model)
+
+
+def test_incompatible_unit_names_the_exchange_and_both_units():
+    model = grid_and_job()
+    model.parameters["energy"].unit = "kg"
+    with pytest.raises(UnitError) as info:
+        lca.build_matrices(model)
+    message = str(info.value)
+    assert "activity 'job', exchange 1 (input 'grid')" in message
+    assert "'kg'" in message and "'kWh'" in message
+
+
+def test_formula_with_a_call():
+    model = grid_and_job()
+    model.activities["job"].exchanges[0].amount = "open('x')"
+    with pytest.raises(
+        FormulaError,
+        match=r"activity 'job', exchange 1 \(input 'grid'\) amount: formula 'open\('x'\)' calls 'open'",
+    ):
+        lca.build_matrices(model)
+
+
+def test_formula_with_an_unknown_name():
+    model = grid_and_job()
+    model.activities["job"].exchanges[0].amount = "energi * 2"
+    with pytest.raises(FormulaError, match="uses unknown name 'energi'; did you mean 'energy'"):
+        lca.build_matrices(model)
+
+
+def test_exchange_to_a_missing_activity():
+    model = grid_and_job()
+    model.activities["job"].exchanges[0].input = "gird"
+    with pytest.raises(InventoryError, match="no activity or flow 'gird'; did you mean 'grid'"):
+        lca.build_matrices(model)
+
+
+def test_bad_phase():
+    model = grid_and_job()
+    model.activities["job"].phase = "trainig"
+    with pytest.raises(InventoryError, match="phase 'trainig' is not one of .*did you mean 'training'"):
+        lca.build_matrices(model)
+
+
+def test_parameter_loop():
+    model = grid_and_job()
+    model.add_parameter(Parameter("a", "b * 2", ""))
+    model.add_parameter(Parameter("b", "a / 2", ""))
+    with pytest.raises(FormulaError, match="loop"):
+        lca.build_matrices(model)
+
+
+# -- data files and the CLI ----------------------------------------------------------------
+GOOD = """
+format: lca-inventory/1
+name: job
+functional_unit: {activity: job, amount: 1, unit: run}
+parameters:
+  energy: {amount: 1000, unit: kWh, source: test}
+activities:
+  - {code: grid, name: grid, unit: kWh, exchanges: [{input: GWP, amount: 57, unit: g CO2 eq}]}
+  - {code: job, name: job, phase: training, unit: run, exchanges: [{input: grid, amount: energy, unit: kWh}]}
+"""
+
+
+def write(tmp_path, text, name="inv.yaml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_cli_runs_a_file(tmp_path, capsys):
+    assert main(["run", str(write(tmp_path, GOOD))]) == 0
+    out = capsys.readouterr().out
+    assert "training" in out and "57" in out  # 1,000 kWh x 57 g = 57 kg
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("unit: kWh, source", "unit: kWhh, source", "unit 'kWhh' is not a unit; did you mean 'kWh'?"),
+        ("amount: energy", "amount: energy.real", "attribute access"),
+        ("input: grid, amount", "input: gridd, amount", "no activity or flow 'gridd'"),
+        ("phase: training", "phase: train", "phase 'train' is not one of"),
+        ("amount: 1000, unit: kWh", "amount: 1000, unit: kg", "cannot convert 'kg'"),
+    ],
+)
+def test_cli_bad_input_exits_2_with_one_line(tmp_path, capsys, old, new, expected):
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new))
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith("error: ") and expected in err[0]
+    assert "Traceback" not in err[0]
+
+
+def test_data_file_reports_every_problem_with_its_place(tmp_path):
+    bad = GOOD.replace("{amount: 1000, unit: kWh, source: test}", "{amount: 1000, unit: kWh, sorce: test}")
+    bad = bad.replace("- {code: grid, name: grid,", "- {code: grid, name: grid, phase: 3,")
+    bad = bad.replace("exchanges: [{input: grid, amount: energy", "exchanges: [{input: grid, amont: energy")
+    with pytest.raises(InputFileError) as info:
+        lca.load(write(tmp_path, bad))
+    places = [p.where for p in info.value.problems]
+    assert "inv.yaml, parameters.energy" in places
+    assert "inv.yaml, activities.job.exchanges[0]" in places
+    assert any("sorce" in p.message for p in info.value.problems)
+
+
+def test_not_yaml(tmp_path):
+    with pytest.raises(InputFileError, match=r"inv.yaml, line 2: not valid YAML"):
+        lca.load(write(tmp_path, "a: [1\nb: 2\n"))
+
+
+def test_unsupported_file_type(tmp_path, capsys):
+    path = write(tmp_path, "x", name="inv.csv")
+    assert main(["run", str(path)]) == 2
+    assert "unsupported file type '.csv'" in capsys.readouterr().err
