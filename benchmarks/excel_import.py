@@ -39,7 +39,9 @@ def build_model() -> Model:
             n = len(exchanges)
             if n % 3 == 0 and j > 0:
                 exchanges.append(
-                    Exchange(f"act_{j - 1}", f"hours_{n}", "h", lifetime="lifetime", utilisation="utilisation")
+                    Exchange(
+                        f"act_{j - 1}", f"hours_{n}", "h", lifetime="lifetime", utilisation="utilisation"
+                    )
                 )
             elif n % 3 == 1:
                 exchanges.append(Exchange(f"grid_{n}", f"hours_{n} * power", "kWh"))
@@ -64,7 +66,10 @@ def main() -> None:
             timings.append(time.perf_counter() - start)
     assert sum(len(a.exchanges) for a in loaded.activities.values()) == n_exchanges
     print(f"workbook: {n_exchanges} exchanges, {len(model.activities)} activities, {size / 1024:.0f} KiB")
-    print(f"import (read + full validation): best {min(timings):.2f} s, worst {max(timings):.2f} s (target < 3 s)")
+    print(
+        f"import (read + full validation): best {min(timings):.2f} s, "
+        f"worst {max(timings):.2f} s (target < 3 s)"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,15 @@ and :mod:`lca.io.excel_write` (template, model -> workbook, results -> workbook)
 Regenerate the shipped BLOOM workbook after editing ``bloom.yaml``::
 
     python -m lca.io.excel datasets/cases/bloom.yaml datasets/cases/bloom.xlsx
+
+Examples
+--------
+>>> import tempfile, pathlib, lca
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "bloom.xlsx"
+>>> write_inventory(lca.bloom(), path)
+>>> model = load_workbook_model(path)
+>>> round(lca.solve(model).total("GWP").to("t CO2 eq").magnitude, 1)  # Luccioni et al. 2023: 50.5 t
+50.9
 """
 
 from __future__ import annotations

@@ -239,7 +239,10 @@ def write_results(
     if model is not None:
         _table_rows(book.create_sheet("Sources"), *_source_rows(model))
     if stats is not None:
-        _frame(book.create_sheet("MonteCarlo"), stats.reset_index() if stats.index.name else stats)
+        _frame(
+            book.create_sheet("MonteCarlo"),
+            stats.reset_index() if any(n is not None for n in stats.index.names) else stats,
+        )
     _save(book, path)
 
 
