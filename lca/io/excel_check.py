@@ -25,7 +25,9 @@ from lca.io.excel_layout import PEDIGREE
 from lca.uncertainty.distributions import Uncertainty
 
 AT = "\x00at"  #: prefix of compile messages, stripped when a message is put on a cell
-_PART = re.compile(r"^\s*(amount unit|amount|unit|formula|lifetime|utilisation)?\s*:?\s*")
+_PART = re.compile(
+    r"^\s*(amount unit|amount|unit|formula|lifetime|utilisation)?(?: \(formula '[^']*'\))?\s*:?\s*"
+)
 _COLUMN_OF_PART = {"amount unit": "unit", "formula": "unit", None: "unit"}
 _SPEC_COLUMNS = ("distribution", "gsd", "sigma", "sd", "min", "max", "mode", "basic_variance")
 

@@ -21,7 +21,7 @@ import yaml
 
 from lca.errors import LcaError
 from lca.formulas import is_number
-from lca.indicators import registered_indicators
+from lca.indicators import default_indicators, registered_indicators
 from lca.inventory import PHASES, Activity, Exchange, Flow, FunctionalUnit, Model, Parameter, suggest
 from lca.io.excel_cells import Problems, Row, Sheet, check_file, read_sheets, typed
 from lca.io.excel_check import AT, Located, check_exchanges, check_parameters, read_uncertainty, strip_where
@@ -54,14 +54,15 @@ def load_workbook_model(path: str | os.PathLike[str]) -> Model:
 class _Reader:
     def __init__(self, sheets: dict[str, Sheet], problems: Problems):
         self.sheets, self.problems = sheets, problems
-        self.indicator_units = {i.code: i.unit_text for i in registered_indicators()}
+        # as lca.compile: the model's listed indicators, else the default ones
+        self.registered = {i.code: i.unit_text for i in registered_indicators()}
+        self.indicator_units = {i.code: i.unit_text for i in default_indicators()}
 
     def model(self) -> Model:
         model = self._model_sheet()
         if model.info.get("indicators"):
-            self.indicator_units = {
-                c: u for c, u in self.indicator_units.items() if c in model.info["indicators"]
-            }
+            listed = model.info["indicators"]
+            self.indicator_units = {c: self.registered[c] for c in listed if c in self.registered}
         if "Sources" in self.sheets:
             sources = {str(k): str(v) for k, v in (self._rows_of("Sources", ("key", "reference")))}
             if sources:
@@ -176,11 +177,11 @@ class _Reader:
             value, coord = fields["indicators"]
             codes = [c.strip() for c in str(value or "").split(",") if c.strip()]
             for code in codes:
-                if code not in self.indicator_units:
+                if code not in self.registered:
                     self.problems.add(
                         "Model",
                         coord,
-                        f"indicator '{code}' is not registered{suggest(code, self.indicator_units)}",
+                        f"indicator '{code}' is not registered{suggest(code, self.registered)}",
                     )
             if codes:
                 model.info["indicators"] = codes
