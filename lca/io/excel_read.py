@@ -64,7 +64,8 @@ class _Reader:
             listed = model.info["indicators"]
             self.indicator_units = {c: self.registered[c] for c in listed if c in self.registered}
         if "Sources" in self.sheets:
-            sources = {str(k): str(v) for k, v in (self._rows_of("Sources", ("key", "reference")))}
+            rows = self._rows_of("Sources", ("key", "reference"))
+            sources = {str(k): str(v or "") for k, v in rows if k is not None}
             if sources:
                 model.info["sources"] = sources
         params = self._records("Parameters", self._parameter)
