@@ -177,3 +177,33 @@ def test_flows_sheet_and_sheet_names_in_any_case(tmp_path):
     loaded = load_workbook_model(path)
     assert model_to_dict(loaded) == model_to_dict(model)
     assert lca.solve(loaded).total("GWP").magnitude == pytest.approx(GWP_TOTAL + 59.6, rel=1e-12)
+
+
+def test_text_that_starts_with_equals_is_text_not_a_formula(tmp_path):
+    model = tiny_model()
+    model.parameters["gpu_hours"].comment = "= 1,000 h, from the job log"
+    path = tmp_path / "text.xlsx"
+    write_inventory(model, path)
+    assert load_workbook_model(path).parameters["gpu_hours"].comment == "= 1,000 h, from the job log"
+
+
+def test_blank_rows_keep_cell_references(tmp_path):
+    path = tmp_path / "gaps.xlsx"
+    write_inventory(tiny_model(), path)
+    book = openpyxl.load_workbook(path)
+    book["Exchanges"].append([])  # row 6 left blank
+    book["Exchanges"]["A7"], book["Exchanges"]["B7"] = "job", "grid"
+    book["Exchanges"]["C7"], book["Exchanges"]["D7"] = 5, "kWhh"
+    book.save(path)
+    with pytest.raises(lca.InputFileError) as info:
+        load_workbook_model(path)
+    assert [p.where for p in info.value.problems] == ["gaps.xlsx, Exchanges!D7"]
+
+
+def test_module_command_regenerates_a_workbook(tmp_path):
+    from lca.io.excel import main as convert
+
+    target = tmp_path / "bloom.xlsx"
+    assert convert([str(lca.datasets_dir() / "cases" / "bloom.yaml"), str(target)]) == 0
+    assert model_to_dict(load_workbook_model(target)) == model_to_dict(lca.bloom())
+    assert convert([str(target)]) == 2  # usage

@@ -164,8 +164,8 @@ def _read_sheet(
     budget: list[int],
 ) -> Sheet:
     known = {c.name: c for c in columns}
-    rows = ws.iter_rows(min_row=1, max_col=len(columns) + 20, values_only=True)
-    header = next(rows, ())
+    rows = ws.iter_rows(min_row=1, max_col=len(columns) + 20)
+    header = [getattr(c, "value", None) for c in next(rows, ())]
     letters: dict[str, str] = {}
     positions: list[tuple[int, str]] = []
     for n, text in enumerate(header, start=1):
@@ -188,19 +188,20 @@ def _read_sheet(
         if col.required and col.name not in letters:
             problems.add(name, "1:1", f"missing required column '{col.name}'")
     sheet = Sheet(name, letters)
-    for number, values in enumerate(rows, start=2):
+    for number, row in enumerate(rows, start=2):
         if number - 1 > MAX_ROWS:
             problems.add(name, f"{number}:{number}", f"more than {MAX_ROWS} rows; split the inventory")
             break
         cells: dict[str, Cell] = {}
         for index, key in positions:
-            value = values[index] if index < len(values) else None
+            xl = row[index] if index < len(row) else None
+            value = getattr(xl, "value", None)
             if isinstance(value, str) and value.strip() == "":
                 value = None
             if value is None:
                 continue
             cell = Cell(value, f"{letters[key]}{number}")
-            if isinstance(value, str) and value.startswith("="):
+            if getattr(xl, "data_type", None) == "f":  # an Excel formula: its saved value is read
                 formulas.setdefault(name, []).append(cell)
             cells[key] = cell
         if not cells:

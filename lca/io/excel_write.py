@@ -336,6 +336,9 @@ def _table_rows(ws: Worksheet, header: list[str], rows: Iterable[list[Any]], wid
     ws.append(header)
     for row in rows:
         ws.append(row)
+        for n, value in enumerate(row, start=1):
+            if isinstance(value, str) and value.startswith("="):  # text, not an Excel formula
+                ws.cell(ws.max_row, n).data_type = "s"
     for cell in ws[1]:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
