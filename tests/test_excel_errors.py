@@ -102,8 +102,31 @@ CORPUS = [
         "Parameters!H5",
         ["min (400) is above max (330)"],
     ),
-    ("gsd below 1", _set("Exchanges", "H3", 0.5), "Exchanges!H3", ["gsd is 0.5", ">= 1"]),
-    ("normal without sd", _set("Exchanges", "G3", "normal"), "Exchanges!J3", ["normal needs sd"]),
+    (
+        "gsd below 1",
+        _both(_set("Exchanges", "H3", 0.5), _set("Exchanges", "I3", None)),
+        "Exchanges!H3",
+        ["gsd is 0.5", ">= 1"],
+    ),
+    ("gsd and sigma both", _set("Exchanges", "H3", 1.2), "Exchanges!I3", ["sigma is ignored"]),
+    (
+        "normal without sd",
+        _both(_set("Exchanges", "G3", "normal"), _set("Exchanges", "I3", None)),
+        "Exchanges!J3",
+        ["normal needs sd"],
+    ),
+    (
+        "sd without a distribution",
+        _set("Parameters", "G6", 20),
+        "Parameters!G6",
+        ["sd is not used by distribution 'fixed'"],
+    ),
+    (
+        "sd for a uniform",
+        _set("Parameters", "G5", 20),
+        "Parameters!G5",
+        ["sd is not used by distribution 'triangular'"],
+    ),
     ("pedigree score 6", _set("Parameters", "K2", 6), "Parameters!K2", ["pedigree score 6", "1 to 5"]),
     (
         "partial pedigree",

@@ -22,7 +22,7 @@ from lca.formulas import Formula, is_number
 from lca.inventory import Exchange, Model, Parameter
 from lca.io.excel_cells import Problems, Row, Sheet
 from lca.io.excel_layout import PEDIGREE
-from lca.uncertainty.distributions import Uncertainty
+from lca.uncertainty.distributions import NAMES, Uncertainty
 
 AT = "\x00at"  #: prefix of compile messages, stripped when a message is put on a cell
 _PART = re.compile(
@@ -162,6 +162,20 @@ def read_uncertainty(v: dict[str, Any], sheet: Sheet, row: Row, problems: Proble
         return None
     if isinstance(spec.get("distribution"), float):
         spec["distribution"] = int(spec["distribution"])
+    unused = _unused_fields(spec)
+    if unused:
+        kind = spec.get("distribution", "fixed")
+        for name in unused:
+            problems.add(
+                sheet.name,
+                sheet.coord("reliability" if name == "pedigree" else name, row.number),
+                f"{name} is not used by distribution '{kind}'; clear it or choose the distribution "
+                "it belongs to"
+                if name not in ("gsd", "sigma")
+                else f"{name} is ignored beside the other spread given; give one of pedigree, gsd, sigma",
+            )
+        row.ok = False
+        return None
     try:
         return Uncertainty.from_spec(spec, amount, AT)
     except LcaError as exc:
@@ -169,6 +183,33 @@ def read_uncertainty(v: dict[str, Any], sheet: Sheet, row: Row, problems: Proble
         problems.add(sheet.name, _spec_cell(sheet, row, message, spec), message)
         row.ok = False
         return None
+
+
+#: Fields each distribution reads (Uncertainty.from_spec); any other given field would be ignored.
+_USED = {
+    "fixed": set(),
+    "lognormal": {"gsd", "sigma", "pedigree", "basic_variance"},
+    "normal": {"sd"},
+    "uniform": {"min", "max"},
+    "triangular": {"min", "max", "mode"},
+}
+
+
+def _unused_fields(spec: dict[str, Any]) -> list[str]:
+    """Fields given that the distribution would silently ignore (a misread, so a problem)."""
+    kind = spec.get("distribution")
+    if kind is None:
+        kind = "lognormal" if "pedigree" in spec or "gsd" in spec else "fixed"
+    name = NAMES.get(int(kind), "") if str(kind).strip().isdigit() else str(kind).strip().lower()
+    if name in ("none", "undefined"):
+        name = "fixed"
+    if name not in _USED:
+        return []  # an unknown distribution: from_spec reports it
+    unused = [k for k in spec if k != "distribution" and k not in _USED[name]]
+    spreads = [k for k in ("pedigree", "gsd", "sigma") if k in spec]
+    if "basic_variance" in spec and "pedigree" not in spec and "basic_variance" not in unused:
+        unused.append("basic_variance")  # only added to pedigree variances
+    return unused + spreads[1:]  # a lognormal reads one spread: pedigree, else gsd, else sigma
 
 
 def _spec_cell(sheet: Sheet, row: Row, message: str, spec: dict[str, Any]) -> str:

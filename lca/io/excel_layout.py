@@ -55,6 +55,13 @@ COMMON_UNITS = (
     "dimensionless",
 )
 PEDIGREE = ("reliability", "completeness", "temporal", "geographical", "technological")
+PEDIGREE_DOCS = {
+    "reliability": "reliability",
+    "completeness": "completeness",
+    "temporal": "temporal correlation",
+    "geographical": "geographical correlation",
+    "technological": "further technological correlation",
+}
 
 
 @dataclass(frozen=True)
@@ -73,17 +80,10 @@ class Column:
     choices: str | None = None
 
 
-def _uncertainty_columns(example_gsd: Any = None) -> tuple[Column, ...]:
+def _uncertainty_columns() -> tuple[Column, ...]:
+    """The uncertainty fields of an amount (stats_arrays names; pedigree as in ecoinvent v3)."""
     pedigree = tuple(
-        Column(
-            f"{p}",
-            SCORE,
-            f"pedigree score 1-5 for {p} correlation"
-            if p != "reliability" and p != "completeness"
-            else f"pedigree score 1-5 for {p}",
-            None,
-            width=12,
-        )
+        Column(p, SCORE, f"pedigree score 1-5: {PEDIGREE_DOCS[p]} (ecoinvent v3; give all five)", width=12)
         for p in PEDIGREE
     )
     return (
@@ -92,10 +92,10 @@ def _uncertainty_columns(example_gsd: Any = None) -> tuple[Column, ...]:
             TEXT,
             "fixed, lognormal, normal, uniform or triangular (or a stats_arrays id 1-5); "
             "empty = fixed, or lognormal when pedigree scores or gsd are given",
-            "lognormal" if example_gsd else None,
+            None,
             choices="distribution",
         ),
-        Column("gsd", NUMBER, "lognormal: geometric standard deviation (>= 1)", example_gsd, width=8),
+        Column("gsd", NUMBER, "lognormal: geometric standard deviation (>= 1)", width=8),
         Column("sigma", NUMBER, "lognormal: standard deviation of ln(x), instead of gsd", width=8),
         Column("sd", NUMBER, "normal: standard deviation, in the amount's unit", width=8),
         Column("min", NUMBER, "uniform, triangular: lower bound, in the amount's unit", width=8),
