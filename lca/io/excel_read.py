@@ -122,7 +122,7 @@ class _Reader:
                 continue
             record = build(values, sheet, row)
             located.append(Located(record, sheet, row))
-        return [r for r in located if r.record is not None or not r.row.ok]
+        return located
 
     def _model_sheet(self) -> Model:
         sheet = self.sheets["Model"]
