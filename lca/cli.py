@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_run(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="assess an inventory (default: the shipped BLOOM case)")
-    run.add_argument("inventory", nargs="?", help="inventory file (.yaml); default: BLOOM")
+    run.add_argument("inventory", nargs="?", help="inventory file (.yaml or .xlsx); default: BLOOM")
     run.add_argument("--demand", help="activity code to assess instead of the functional unit")
     run.set_defaults(func=_run)
 
@@ -150,12 +150,71 @@ def _data_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_template(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser("template", help="write an empty, self-documenting inventory workbook (.xlsx)")
+    cmd.add_argument("path", help="workbook to write, e.g. my_model.xlsx")
+    cmd.add_argument("--force", action="store_true", help="overwrite an existing file")
+    cmd.set_defaults(func=_template)
+
+
+def _template(args: argparse.Namespace) -> int:
+    from lca.io.excel import write_template
+
+    _check_output(args.path, ".xlsx", args.force)
+    write_template(args.path)
+    print(f"wrote {args.path}: fill its sheets (see README), then run: lca run {args.path}")
+    return 0
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser(
+        "export", help="write an inventory (default: BLOOM) as .xlsx or .yaml, or its results"
+    )
+    cmd.add_argument("inventory", nargs="?", help="inventory file (.yaml or .xlsx); default: BLOOM")
+    cmd.add_argument("--out", required=True, help="file to write")
+    cmd.add_argument("--format", choices=["xlsx", "yaml"], help="default: from the suffix of --out")
+    cmd.add_argument("--results", action="store_true", help="write the results workbook instead (xlsx)")
+    cmd.add_argument("--force", action="store_true", help="overwrite an existing file")
+    cmd.set_defaults(func=_export)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from lca.io.datafile import dump_model
+    from lca.io.excel import write_inventory, write_results
+
+    fmt = args.format or ("yaml" if Path(args.out).suffix.lower() in (".yaml", ".yml") else "xlsx")
+    if args.results and fmt != "xlsx":
+        raise LcaError("--results writes a workbook: use --format xlsx")
+    _check_output(args.out, ".xlsx" if fmt == "xlsx" else (".yaml", ".yml"), args.force)
+    model = lca.load(args.inventory) if args.inventory else lca.bloom()
+    if args.results:
+        label = Path(args.inventory).name if args.inventory else "shipped BLOOM case"
+        write_results(lca.solve(model), args.out, model=model, inventory=label)
+    elif fmt == "xlsx":
+        write_inventory(model, args.out)
+    else:
+        dump_model(model, args.out)
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _check_output(path: str, suffix: str | tuple[str, ...], force: bool) -> None:
+    suffixes = (suffix,) if isinstance(suffix, str) else suffix
+    if Path(path).suffix.lower() not in suffixes:
+        raise LcaError(f"{path}: expected a file name ending in {' or '.join(suffixes)}")
+    if Path(path).exists() and not force:
+        raise LcaError(f"{path} exists; use --force to overwrite it")
+
+
+#: Each adds one sub-command to the parser; a new command is one function and one line here.
 #: Each adds one sub-command to the parser; a new command is one function and one line here.
 COMMANDS = [
     _add_run,
     _add_report,
     _add_compare,
     _add_data,
+    _add_template,
+    _add_export,
 ]
 
 
