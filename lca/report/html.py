@@ -111,9 +111,9 @@ def _block(block: Block) -> str:
         return _table(block)
     if isinstance(block, Figure):
         fig = block.draw()
-        return (
-            f"<figure>{to_svg(fig, salt=block.caption)}<figcaption>{_e(block.caption)}</figcaption></figure>"
-        )
+        svg = to_svg(fig, salt=block.caption)
+        label = _e(block.caption)
+        return f'<figure role="img" aria-label="{label}">{svg}<figcaption>{label}</figcaption></figure>'
     if isinstance(block, Tree):
         lines = "".join(
             f"<div>{'    ' * depth}{'└ ' if depth else ''}{_e(text)}</div>" for depth, text in block.lines
