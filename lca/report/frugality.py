@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from lca.data.paths import datasets_dir
-from lca.paths import impact_of
+from lca.contribution import impact_of
 from lca.plot import comparison
 from lca.report.document import Figure, Items, Link, Paragraph, Section, Table, Value, fmt
 from lca.report.sections import ReportInput

@@ -3,7 +3,7 @@
 Each function reads a :class:`ReportInput` (the model, its deterministic result and,
 optionally, Monte Carlo bands and a second alternative) and returns a
 :class:`~lca.report.document.Section`. Nothing is calculated here: numbers come from the
-result, the bands and :mod:`lca.paths`.
+result, the bands and :mod:`lca.contribution`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import lca
 from lca.data import version as datasets_version
 from lca.inventory import PHASES, Model
-from lca.paths import contribution_tree
+from lca.contribution import contribution_tree
 from lca.plot import phase_bars, uncertainty
 from lca.report.document import Figure, Items, Paragraph, Section, Table, Tree, Value, fmt
 from lca.report.uncertain import Bands, Paired

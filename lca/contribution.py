@@ -64,10 +64,7 @@ def unit_impacts(result: Result) -> np.ndarray:
 
     Column j is ``C B A^-1 e_j``, computed by one transposed solve per indicator.
     """
-    m = result.matrices
-    solver = Solver(m)
-    cb = (m.characterisation @ m.biosphere).toarray()
-    return solver._lu.solve(np.ascontiguousarray(cb.T), trans="T").T
+    return Solver(result.matrices).unit_impacts()
 
 
 def impact_of(result: Result, code: str, amount: float = 1.0) -> dict[str, float]:

@@ -10,7 +10,7 @@ import pytest
 import lca
 from lca.cli import main
 from lca.inventory import Activity, Exchange, FunctionalUnit, Model
-from lca.paths import contribution_tree, impact_of
+from lca.contribution import contribution_tree, impact_of
 from lca.plot import comparison, phase_bars, to_svg
 
 CASE = lca.datasets_dir() / "cases" / "bloom.yaml"
