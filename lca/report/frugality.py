@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from lca.data.paths import datasets_dir
 from lca.contribution import impact_of
+from lca.data.paths import datasets_dir
 from lca.plot import comparison
 from lca.report.document import Figure, Items, Link, Paragraph, Section, Table, Value, fmt
 from lca.report.sections import ReportInput

@@ -12,9 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import lca
+from lca.contribution import contribution_tree
 from lca.data import version as datasets_version
 from lca.inventory import PHASES, Model
-from lca.contribution import contribution_tree
 from lca.plot import phase_bars, uncertainty
 from lca.report.document import Figure, Items, Paragraph, Section, Table, Tree, Value, fmt
 from lca.report.uncertain import Bands, Paired
