@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_run(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="assess an inventory (default: the shipped BLOOM case)")
-    run.add_argument("inventory", nargs="?", help="inventory file (.yaml); default: BLOOM")
+    run.add_argument("inventory", nargs="?", help="inventory file (.yaml or .xlsx); default: BLOOM")
     run.add_argument("--demand", help="activity code to assess instead of the functional unit")
     run.add_argument("--iterations", type=int, help="Monte Carlo iterations (uncertainty bands)")
     run.add_argument("--seed", type=int, help="Monte Carlo seed (default: fresh, printed)")
@@ -115,7 +115,9 @@ def _header(model: lca.Model, args: argparse.Namespace) -> str:
     fu = model.functional_unit
     what = args.demand or (fu.description if fu and fu.description else fu.activity if fu else "")
     source = args.inventory or "shipped BLOOM case"
-    return f"{model.name}: {what}\n(lca {lca.__version__}, inventory: {Path(source).name})\n"
+    datasets = model.info.get("datasets", {}).get("version")
+    data_note = f", datasets {datasets}" if datasets else ""
+    return f"{model.name}: {what}\n(lca {lca.__version__}, inventory: {Path(source).name}{data_note})\n"
 
 
 def format_table(frame: pd.DataFrame) -> str:
@@ -123,9 +125,146 @@ def format_table(frame: pd.DataFrame) -> str:
     return frame.map(lambda v: f"{v:.4g}").to_string()
 
 
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    report = sub.add_parser("report", help="write a report (HTML, Markdown or Excel) of an inventory")
+    report.add_argument("inventory", nargs="?", help="inventory file (.yaml); default: BLOOM")
+    report.add_argument("--out", required=True, help="output file (report.html, report.md, report.xlsx)")
+    report.add_argument("--format", choices=("html", "md", "xlsx"), help="default: from --out's extension")
+    report.add_argument("--iterations", type=int, default=0, help="Monte Carlo iterations (0: none)")
+    report.add_argument("--seed", type=int, default=None, help="Monte Carlo seed (printed in the report)")
+    report.add_argument("--compare", metavar="OTHER", help="a second inventory of the same functional unit")
+    report.set_defaults(func=_report)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from lca.report.commands import write_report
+
+    model = lca.load(args.inventory) if args.inventory else lca.bloom()
+    other = lca.load(args.compare) if args.compare else None
+    source = Path(args.inventory).name if args.inventory else "shipped BLOOM case"
+    path = write_report(
+        model, args.out, args.format, source=source, iterations=args.iterations, seed=args.seed, other=other
+    )
+    print(f"wrote {path}")
+    return 0
+
+
+def _add_compare(sub: argparse._SubParsersAction) -> None:
+    compare = sub.add_parser("compare", help="compare two alternatives of the same functional unit")
+    compare.add_argument("inventory", help="first alternative (.yaml)")
+    compare.add_argument("other", help="second alternative (.yaml)")
+    compare.add_argument("--out", help="also write the table and chart (.html or .md)")
+    compare.add_argument("--iterations", type=int, default=0, help="Monte Carlo iterations (0: none)")
+    compare.add_argument("--seed", type=int, default=None, help="Monte Carlo seed")
+    compare.set_defaults(func=_compare)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from lca.io.datafile import write_atomic
+    from lca.report.commands import compare_alternatives, format_for
+
+    fmt = format_for(args.out or "x.html", None)
+    text, page = compare_alternatives(
+        lca.load(args.inventory), lca.load(args.other), fmt=fmt, iterations=args.iterations, seed=args.seed
+    )
+    print(text)
+    if args.out:
+        write_atomic(args.out, page)
+        print(f"wrote {args.out}")
+
+
+def _add_data(sub: argparse._SubParsersAction) -> None:
+    from lca.data import CATEGORIES
+
+    data = sub.add_parser("data", help="list and show the reference datasets (hardware, grid...)")
+    actions = data.add_subparsers(dest="data_command", required=True)
+    listing = actions.add_parser("list", help="entries of a dataset, with indicator coverage")
+    listing.add_argument("category", nargs="?", choices=CATEGORIES, help="dataset (default: all)")
+    listing.set_defaults(func=_data_list)
+    show = actions.add_parser("show", help="one entry: every value, unit, range and source")
+    show.add_argument("name", help="CATEGORY/NAME (e.g. grid/FR) or a name found in one dataset")
+    show.set_defaults(func=_data_show)
+
+
+def _data_list(args: argparse.Namespace) -> int:
+    from lca.data.describe import list_text
+
+    print(list_text(args.category))
+    return 0
+
+
+def _data_show(args: argparse.Namespace) -> int:
+    from lca.data.describe import show_text
+
+    print(show_text(args.name))
+    return 0
+
+
+def _add_template(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser("template", help="write an empty, self-documenting inventory workbook (.xlsx)")
+    cmd.add_argument("path", help="workbook to write, e.g. my_model.xlsx")
+    cmd.add_argument("--force", action="store_true", help="overwrite an existing file")
+    cmd.set_defaults(func=_template)
+
+
+def _template(args: argparse.Namespace) -> int:
+    from lca.io.excel import write_template
+
+    _check_output(args.path, ".xlsx", args.force)
+    write_template(args.path)
+    print(f"wrote {args.path}: fill its sheets (see README), then run: lca run {args.path}")
+    return 0
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser(
+        "export", help="write an inventory (default: BLOOM) as .xlsx or .yaml, or its results"
+    )
+    cmd.add_argument("inventory", nargs="?", help="inventory file (.yaml or .xlsx); default: BLOOM")
+    cmd.add_argument("--out", required=True, help="file to write")
+    cmd.add_argument("--format", choices=["xlsx", "yaml"], help="default: from the suffix of --out")
+    cmd.add_argument("--results", action="store_true", help="write the results workbook instead (xlsx)")
+    cmd.add_argument("--force", action="store_true", help="overwrite an existing file")
+    cmd.set_defaults(func=_export)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from lca.io.datafile import dump_model
+    from lca.io.excel import write_inventory, write_results
+
+    fmt = args.format or ("yaml" if Path(args.out).suffix.lower() in (".yaml", ".yml") else "xlsx")
+    if args.results and fmt != "xlsx":
+        raise LcaError("--results writes a workbook: use --format xlsx")
+    _check_output(args.out, ".xlsx" if fmt == "xlsx" else (".yaml", ".yml"), args.force)
+    model = lca.load(args.inventory) if args.inventory else lca.bloom()
+    if args.results:
+        label = Path(args.inventory).name if args.inventory else "shipped BLOOM case"
+        write_results(lca.solve(model), args.out, model=model, inventory=label)
+    elif fmt == "xlsx":
+        write_inventory(model, args.out)
+    else:
+        dump_model(model, args.out)
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _check_output(path: str, suffix: str | tuple[str, ...], force: bool) -> None:
+    suffixes = (suffix,) if isinstance(suffix, str) else suffix
+    if Path(path).suffix.lower() not in suffixes:
+        raise LcaError(f"{path}: expected a file name ending in {' or '.join(suffixes)}")
+    if Path(path).exists() and not force:
+        raise LcaError(f"{path} exists; use --force to overwrite it")
+
+
+#: Each adds one sub-command to the parser; a new command is one function and one line here.
 #: Each adds one sub-command to the parser; a new command is one function and one line here.
 COMMANDS = [
     _add_run,
+    _add_report,
+    _add_compare,
+    _add_data,
+    _add_template,
+    _add_export,
 ]
 
 

@@ -295,6 +295,38 @@ def compile_parameters(model: Model) -> CompiledParameters:
 
 
 # -- exchanges ------------------------------------------------------------------------------
+def compile_exchange(
+    exc: Exchange,
+    supplier_unit: str,
+    consumer_unit: str,
+    params: CompiledParameters,
+    where: str,
+    technosphere: bool = True,
+) -> CompiledAmount:
+    """Check and compile one exchange, as :func:`build_matrices` does for each entry.
+
+    A hook for readers that locate problems row by row (``lca.io.excel``): the error
+    raised starts with ``where`` followed by the part at fault (`` amount``,
+    `` amount unit``, `` unit``, `` formula``, `` lifetime``, `` utilisation``).
+
+    Parameters
+    ----------
+    exc : Exchange
+        The exchange to check.
+    supplier_unit, consumer_unit : str
+        Reference unit of the supplying activity (or the flow's unit) and of the consumer.
+    params : CompiledParameters
+        From :func:`compile_parameters`.
+    where : str
+        Prefix of error messages.
+    technosphere : bool
+        True for an input of another activity (negative entry of A), False for a flow.
+    """
+    target = parse_unit(supplier_unit, f"{where} supplier unit")
+    per = parse_unit(consumer_unit, f"{where} consumer unit")
+    return _compile_exchange(exc, target, -1.0 if technosphere else 1.0, per, params, where)
+
+
 def _compile_exchange(
     exc: Exchange, target: pint.Unit, sign: float, per: pint.Unit, params: CompiledParameters, where: str
 ) -> CompiledAmount:

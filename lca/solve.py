@@ -60,6 +60,15 @@ class Solver:
             raise InventoryError("the technosphere has no finite solution for this demand")
         return supply
 
+    def unit_impacts(self) -> np.ndarray:
+        """Indicators x activities: cumulative impacts of one reference unit of each product.
+
+        Column j is ``C B A^-1 e_j``, one transposed solve per indicator.
+        """
+        m = self.matrices
+        cb = (m.characterisation @ m.biosphere).toarray()
+        return self._lu.solve(np.ascontiguousarray(cb.T), trans="T").T
+
     def solve(self, demand: Mapping[str, float] | np.ndarray | None = None) -> Result:
         """Result for ``demand`` (activity code -> amount; default: the functional unit)."""
         m = self.matrices

@@ -41,6 +41,7 @@ _ACTIVITY_KEYS = {
     "source",
     "comment",
     "exchanges",
+    "dataset",
 }
 _FLOW_KEYS = {"code", "name", "unit", "factors", "source"}
 _TOP_KEYS = {
@@ -115,6 +116,7 @@ def model_from_dict(data: Any, label: str = "inventory") -> Model:
         act = _record(where, problems, _activity, spec, where, problems)
         if act is not None:
             _record(where, problems, model.add_activity, act)
+    _record_datasets(model, activities, data.get("parameters"))
     fu = data.get("functional_unit")
     if not isinstance(fu, Mapping) or "activity" not in fu:
         expected = "expected {activity: CODE, amount: 1, unit: ...}"
@@ -133,6 +135,10 @@ def model_from_dict(data: Any, label: str = "inventory") -> Model:
 def _parameter(name: str, spec: Any, where: str) -> Parameter:
     if not isinstance(spec, Mapping):
         spec = {"amount": spec}
+    if "dataset" in spec:  # a value of the reference datasets (lca.data.resolve)
+        from lca.data.resolve import dataset_parameter
+
+        return dataset_parameter(name, spec, where)
     _unknown_keys(spec, _PARAMETER_KEYS, where)
     if "amount" not in spec:
         raise LcaError("missing 'amount' (a number or a formula)")
@@ -180,6 +186,10 @@ def _activity(spec: Any, where: str, problems: list[Problem]) -> Activity:
         parsed = _record(exc_where, problems, _exchange, exc, exc_where)
         if parsed is not None:
             exchanges.append(parsed)
+    if spec.get("dataset"):  # taken from the reference datasets (lca.data.resolve)
+        from lca.data.resolve import dataset_activity
+
+        return dataset_activity(spec, exchanges, where)
     phase = spec.get("phase")
     return Activity(
         code=str(spec["code"]),
@@ -193,6 +203,16 @@ def _activity(spec: Any, where: str, problems: list[Problem]) -> Activity:
         source=str(spec.get("source") or ""),
         comment=str(spec.get("comment") or ""),
     )
+
+
+def _record_datasets(model: Model, activities: list[Any], parameters: Any) -> None:
+    """Record the dataset version and the entries used in ``model.info["datasets"]``."""
+    records = list(activities) + (list(parameters.values()) if isinstance(parameters, Mapping) else [])
+    refs = sorted({str(r["dataset"]) for r in records if isinstance(r, Mapping) and r.get("dataset")})
+    if refs:
+        from lca.data import version
+
+        model.info["datasets"] = {"version": version(), "entries": refs}
 
 
 def _flow(spec: Any, where: str) -> Flow:

@@ -1,0 +1,248 @@
+"""Reading the reference datasets (CSV) into :class:`~lca.data.records.Entry` records.
+
+Layout of ``datasets/`` (documented in docs/data.md):
+
+* ``schema.csv``: one row per value field of each category, with its unit and the
+  indicator it feeds (``category,field,unit,indicator,meaning``);
+* ``<category>.csv``: one row per entry; columns ``name, description, unit, method, year,
+  comment``, any text attribute (``kind``, ``region``...), and for each value field ``F``
+  of the schema the four columns ``F, F_low, F_high, F_source``;
+* ``VERSION``: the version of the whole dataset, recorded in results.
+
+Users add or override entries without editing the package: folders listed in the
+``LCA_DATA_PATH`` environment variable (or passed to :func:`load_catalogue`) may hold
+files with the same names; their rows add entries, or replace the shipped entry of the
+same name. Nothing is read at import: the catalogue loads on first use.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lca.data.paths import datasets_dir
+from lca.data.records import Entry, Value
+from lca.errors import DataNotFound, InputFileError, Problem
+
+#: Dataset categories, each read from ``<category>.csv``.
+CATEGORIES = ("hardware", "grid", "datacenter", "transport", "routes", "eol")
+#: Columns every dataset file has besides its value columns.
+BASE_COLUMNS = ("name", "description", "unit", "method", "year", "comment")
+VALUE_SUFFIXES = ("", "_low", "_high", "_source")
+ENV_VAR = "LCA_DATA_PATH"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One value field of a category, from ``schema.csv``."""
+
+    category: str
+    field: str
+    unit: str
+    indicator: str
+    meaning: str
+
+
+@dataclass
+class Catalogue:
+    """Every entry of every category, with the dataset version.
+
+    Attributes
+    ----------
+    version : str
+        Content of ``datasets/VERSION`` (``+local`` appended when user folders override).
+    entries : dict of str to dict of str to Entry
+        Category -> name -> entry.
+    schema : dict of str to dict of str to FieldSpec
+        Category -> field -> spec.
+    """
+
+    version: str
+    entries: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    schema: dict[str, dict[str, FieldSpec]] = field(default_factory=dict)
+
+    def names(self, category: str | None = None) -> list[str]:
+        """``category/name`` of every entry (of one category when given)."""
+        cats = [self._category(category)] if category else list(self.entries)
+        return [f"{c}/{n}" for c in cats for n in self.entries.get(c, {})]
+
+    def get(self, category: str, name: str) -> Entry:
+        """The entry ``name`` of ``category``; a case-insensitive match is accepted.
+
+        Raises
+        ------
+        DataNotFound
+            Naming the entry and suggesting the closest names.
+        """
+        table = self.entries.get(self._category(category), {})
+        if name in table:
+            return table[name]
+        folded = [n for n in table if n.casefold() == str(name).casefold()]
+        if len(folded) == 1:
+            return table[folded[0]]
+        raise DataNotFound(f"no {category} entry '{name}'{_suggest(name, table)}")
+
+    def lookup(self, ref: str) -> Entry:
+        """An entry from ``"category/name"``, or from a bare name found in one category."""
+        category, slash, name = str(ref).partition("/")
+        if slash and category in CATEGORIES:
+            return self.get(category, name)
+        if slash:
+            raise DataNotFound(
+                f"dataset '{ref}': no category '{category}'{_suggest(category, CATEGORIES)} "
+                f"(expected one of {', '.join(CATEGORIES)})"
+            )
+        hits = [
+            e for table in self.entries.values() for n, e in table.items() if n.casefold() == ref.casefold()
+        ]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            raise DataNotFound(f"'{ref}' is in several datasets: {', '.join(e.ref for e in hits)}; say which")
+        every = [n for table in self.entries.values() for n in table]
+        raise DataNotFound(f"no dataset entry '{ref}'{_suggest(ref, every + self.names())}")
+
+    def _category(self, category: str) -> str:
+        if category not in CATEGORIES:
+            hint = _suggest(category, CATEGORIES)
+            raise DataNotFound(f"no dataset '{category}'{hint} (expected one of {', '.join(CATEGORIES)})")
+        return category
+
+
+def load_catalogue(folders: Iterable[str | os.PathLike[str]] | None = None) -> Catalogue:
+    """Read the shipped datasets, then the user folders that add or override entries.
+
+    Parameters
+    ----------
+    folders : iterable of paths, optional
+        Extra folders (default: those of the ``LCA_DATA_PATH`` environment variable,
+        separated by ``os.pathsep``). A file there named like a shipped one
+        (``grid.csv``...) adds its rows; a row with a shipped name replaces it.
+
+    Raises
+    ------
+    InputFileError
+        Listing every malformed row (file and line) at once.
+    """
+    base = datasets_dir()
+    if folders is None:
+        folders = [p for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
+    folders = [Path(f) for f in folders]
+    version = (base / "VERSION").read_text(encoding="utf-8").strip()
+    problems: list[Problem] = []
+    schema = read_schema(base / "schema.csv")
+    catalogue = Catalogue(version + ("+local" if folders else ""), {c: {} for c in CATEGORIES}, schema)
+    for folder in [base, *folders]:
+        for category in CATEGORIES:
+            path = folder / f"{category}.csv"
+            if folder is not base and not path.is_file():
+                continue
+            for entry in read_entries(path, category, schema.get(category, {}), problems):
+                catalogue.entries[category][entry.name] = entry
+    if problems:
+        raise InputFileError(problems)
+    return catalogue
+
+
+def read_schema(path: Path) -> dict[str, dict[str, FieldSpec]]:
+    """``schema.csv`` as category -> field -> :class:`FieldSpec`."""
+    schema: dict[str, dict[str, FieldSpec]] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            spec = FieldSpec(row["category"], row["field"], row["unit"], row["indicator"], row["meaning"])
+            schema.setdefault(spec.category, {})[spec.field] = spec
+    return schema
+
+
+def read_entries(
+    path: Path, category: str, fields: dict[str, FieldSpec], problems: list[Problem]
+) -> list[Entry]:
+    """The rows of one dataset file as entries; malformed rows go to ``problems``."""
+    value_columns = {f"{f}{s}" for f in fields for s in VALUE_SUFFIXES}
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        lacking = [c for c in ("name", "unit") if c not in header]
+        if lacking:
+            problems.append(Problem(str(path), f"missing column(s) {', '.join(lacking)}"))
+            return []
+        extra = [c for c in header if c not in value_columns and c not in BASE_COLUMNS]
+        for line, row in enumerate(reader, start=2):
+            where = f"{path.name}, line {line}"
+            try:
+                entry = _entry(row, category, fields, extra, where, str(path))
+            except ValueError as exc:
+                problems.append(Problem(where, str(exc)))
+                continue
+            if entry.name in seen:
+                problems.append(Problem(where, f"name '{entry.name}' is used twice"))
+            seen.add(entry.name)
+            entries.append(entry)
+    return entries
+
+
+def _entry(
+    row: dict[str, str],
+    category: str,
+    fields: dict[str, FieldSpec],
+    extra: list[str],
+    where: str,
+    origin: str,
+) -> Entry:
+    name = (row.get("name") or "").strip()
+    if not name:
+        raise ValueError("empty name")
+    unit = (row.get("unit") or "").strip()
+    values: dict[str, Value] = {}
+    for field_name, spec in fields.items():
+        text = (row.get(field_name) or "").strip()
+        if not text:
+            continue
+        value_unit = f"{spec.unit} / ({unit})" if spec.indicator and unit else spec.unit
+        values[field_name] = Value(
+            _number(text, field_name),
+            value_unit,
+            _number(row.get(f"{field_name}_low"), f"{field_name}_low"),
+            _number(row.get(f"{field_name}_high"), f"{field_name}_high"),
+            (row.get(f"{field_name}_source") or "").strip(),
+        )
+    year = (row.get("year") or "").strip()
+    return Entry(
+        category=category,
+        name=name,
+        description=(row.get("description") or "").strip(),
+        unit=unit,
+        method=(row.get("method") or "").strip(),
+        year=int(_number(year, "year")) if year else None,
+        values=values,
+        attributes={c: (row.get(c) or "").strip() for c in extra},
+        comment=(row.get("comment") or "").strip(),
+        origin=origin,
+        indicator_fields={f: s.indicator for f, s in fields.items() if s.indicator},
+    )
+
+
+def _number(text: str | None, column: str) -> float:
+    text = (text or "").strip()
+    if not text:
+        return math.nan
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"column {column}: '{text}' is not a number") from None
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    known = list(known)
+    by_fold = {k.casefold(): k for k in known}
+    close = difflib.get_close_matches(str(name).casefold(), list(by_fold), n=3, cutoff=0.5)
+    if not close:
+        return ""
+    return "; did you mean " + " or ".join(f"'{by_fold[c]}'" for c in close) + "?"

@@ -1,0 +1,119 @@
+"""What ``lca report`` and ``lca compare`` do, so the CLI only parses and prints.
+
+Examples
+--------
+>>> import lca
+>>> text, page = compare_alternatives(lca.bloom(), lca.bloom(), fmt="md")
+>>> print(text.splitlines()[2])
+| GWP | kg CO2 eq | 50,890 | 50,890 | 1 |
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lca.errors import LcaError
+from lca.inventory import Model
+from lca.io.datafile import write_atomic
+from lca.report import FORMATS, render
+from lca.report.build import build_document
+from lca.report.document import Document, Section, Table, cell_text
+from lca.report.frugality import comparison_blocks
+from lca.report.sections import Alternative, ReportInput
+from lca.report.uncertain import Paired, bands_from_mc, paired_from_mc, run_comparison, run_monte_carlo
+from lca.solve import solve
+
+
+def format_for(out: str | Path, fmt: str | None) -> str:
+    """The report format: ``fmt`` if given, else from the output's extension (html by default)."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise LcaError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
+        return fmt
+    suffix = Path(out).suffix.lower().lstrip(".")
+    return {"md": "md", "markdown": "md", "xlsx": "xlsx"}.get(suffix, "html")
+
+
+def write_report(
+    model: Model,
+    out: str | Path,
+    fmt: str | None = None,
+    *,
+    source: str = "",
+    iterations: int = 0,
+    seed: int | None = None,
+    other: Model | None = None,
+    date: str | None = None,
+) -> Path:
+    """Solve ``model`` (and Monte Carlo when ``iterations`` > 0), render, write atomically."""
+    fmt = format_for(out, fmt)
+    result = solve(model)
+    _check_iterations(iterations)
+    alternative = None
+    bands = None
+    if other is not None:
+        name_b = _distinct(other.name, model.name)
+        paired = None
+        if iterations:
+            comparison = run_comparison(model, other, iterations, seed)
+            bands = bands_from_mc(comparison.a)  # A's bands from the same paired draws
+            paired = paired_from_mc((model.name, name_b), comparison.a, comparison.b)
+        alternative = Alternative(name_b, other, solve(other), paired)
+    elif iterations:
+        bands = bands_from_mc(run_monte_carlo(model, iterations, seed))
+    data = ReportInput(model, result, source=source, bands=bands, alternative=alternative)
+    if date:
+        data.date = date
+    payload = render(build_document(data), fmt)
+    write_atomic(out, payload)
+    return Path(out)
+
+
+def compare_alternatives(
+    model_a: Model,
+    model_b: Model,
+    *,
+    fmt: str = "html",
+    iterations: int = 0,
+    seed: int | None = None,
+) -> tuple[str, bytes]:
+    """The comparison as a text table (to print) and as a rendered page.
+
+    Both alternatives must answer the same functional unit: they are compared on the
+    indicators of ``model_a``.
+    """
+    result_a, result_b = solve(model_a), solve(model_b)
+    paired: Paired | None = None
+    name_b = _distinct(model_b.name, model_a.name)
+    _check_iterations(iterations)
+    if iterations:
+        comparison = run_comparison(model_a, model_b, iterations, seed)
+        paired = paired_from_mc((model_a.name, name_b), comparison.a, comparison.b)
+    blocks = comparison_blocks(model_a.name, result_a, name_b, result_b, paired)
+    fu_a, fu_b = model_a.functional_unit, model_b.functional_unit
+    subtitle = f"Functional unit: {fu_a.description or fu_a.activity if fu_a else '?'}"
+    if fu_b and fu_a and (fu_b.description or fu_b.activity) != (fu_a.description or fu_a.activity):
+        subtitle += f" / {fu_b.description or fu_b.activity} (check they are the same)"
+    document = Document(
+        f"{model_a.name} vs {name_b}", subtitle, [Section("comparison", "Comparison", blocks)]
+    )
+    table = next(b for b in blocks if isinstance(b, Table))
+    return _text_table(table), render(document, fmt)
+
+
+def _check_iterations(iterations: int) -> None:
+    if iterations and iterations < 2:
+        raise LcaError(f"--iterations {iterations}: expected 0 (none) or at least 2 (e.g. 10000)")
+
+
+def _distinct(name: str, other: str) -> str:
+    return name if name != other else f"{name} (B)"
+
+
+def _text_table(table: Table) -> str:
+    lines = ["| " + " | ".join(table.columns) + " |", "|" + "|".join("---" for _ in table.columns) + "|"]
+    lines += ["| " + " | ".join(cell_text(c) for c in row) + " |" for row in table.rows]
+    return "\n".join(lines)
+
+
+__all__ = ["compare_alternatives", "format_for", "write_report"]

@@ -1,0 +1,86 @@
+"""Contribution paths, plots and the report/compare commands, as worked examples."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+import lca
+from lca.cli import main
+from lca.contribution import contribution_tree, impact_of
+from lca.inventory import Activity, Exchange, FunctionalUnit, Model
+from lca.plot import comparison, phase_bars, to_svg
+
+CASE = lca.datasets_dir() / "cases" / "bloom.yaml"
+
+
+def test_bloom_paths_amortise_the_hardware(bloom_result):
+    nodes = {n.code: n for n in contribution_tree(bloom_result, "GWP", cutoff=0.005)}
+    # node share: (1,082,990 / 8) h / (6 x 8,760 h x 0.85) = 3.0301 nodes, x 2,500 kg = 7,575.3 kg
+    node = nodes["node_manufacturing"]
+    assert node.amount == pytest.approx(1_082_990 / 8 / (6 * 8760 * 0.85))
+    assert node.impact == pytest.approx(2500 * node.amount)
+    assert node.depth == 2 and node.share == pytest.approx(7575.306 / 50892.563, rel=1e-6)
+    # 914 kWh x 0.394 = 360.1 kg is 0.71% of the total: kept at a 0.5% cutoff, cut at 1%
+    assert "bloom_deployment" in nodes
+    assert "bloom_deployment" not in {n.code for n in contribution_tree(bloom_result, "GWP", cutoff=0.01)}
+
+
+def test_paths_stop_in_a_loop():
+    # the grid needs 0.1 plant-unit per kWh and a plant-unit uses 1 kWh of grid: a loop.
+    # 1 kWh delivered needs 1/0.9 kWh made (0.1 kg each): 0.1/0.9 = 0.1111 kg per kWh.
+    m = Model("loop")
+    grid = [Exchange("GWP", 0.1, "kg CO2 eq"), Exchange("plant", 0.1, "item")]
+    m.add_activity(Activity("grid", "grid", None, "kWh", exchanges=grid))
+    m.add_activity(Activity("plant", "plant", None, "item", exchanges=[Exchange("grid", 1, "kWh")]))
+    m.add_activity(Activity("job", "job", "training", "run", exchanges=[Exchange("grid", 9, "kWh")]))
+    m.functional_unit = FunctionalUnit("job", 1, "run")
+    result = lca.solve(m)
+    assert impact_of(result, "grid")["GWP"] == pytest.approx(0.1 / 0.9)
+    tree = contribution_tree(result, "GWP", max_depth=3)
+    assert [(n.depth, n.code) for n in tree] == [(0, "job"), (1, "grid"), (2, "plant"), (3, "grid")]
+    assert tree[0].impact == pytest.approx(9 * 0.1 / 0.9)  # = 1.0 kg
+    assert tree[2].amount == pytest.approx(0.9)  # 0.1 plant-unit per kWh x 9 kWh
+    assert tree[2].impact == pytest.approx(0.9 * 0.1 / 0.9)  # its 0.9 kWh of grid: 0.1 kg
+
+
+def test_phase_bars_shares(bloom_result):
+    fig = phase_bars(bloom_result, ["GWP"])
+    widths = [p.get_width() for p in fig.axes[0].patches]
+    # manufacturing 11,211.45 / 50,892.56 = 22.03%; training 77.26%; deployment 0.71%
+    assert widths == pytest.approx([22.0294, 77.2630, 0.7076], abs=1e-3)
+    svg = to_svg(fig, salt="x")
+    assert svg.startswith("<svg") and svg == to_svg(phase_bars(bloom_result, ["GWP"]), salt="x")
+
+
+def test_comparison_scales_to_the_larger():
+    fig = comparison({"7B": {"GWP": 10.0}, "70B": {"GWP": 40.0}}, {"GWP": "kg CO2 eq"})
+    heights = [p.get_height() for p in fig.axes[0].patches]
+    assert heights == [25.0, 100.0]
+
+
+def test_cli_report_writes_three_formats(tmp_path):
+    for name in ("r.html", "r.md", "r.xlsx"):
+        assert main(["report", str(CASE), "--out", str(tmp_path / name)]) == 0
+    assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
+    assert "| total | 50,890 |" in (tmp_path / "r.md").read_text()
+    book = openpyxl.load_workbook(io.BytesIO((tmp_path / "r.xlsx").read_bytes()))
+    assert book["results"]["B6"].value == pytest.approx(50892.563, rel=1e-8)
+
+
+def test_cli_report_bad_input_leaves_nothing(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: lca-inventory/1\nname: x\nactivities: [{code: a, phase: nowhere}]\n")
+    out = tmp_path / "out.html"
+    assert main(["report", str(bad), "--out", str(out)]) == 2
+    assert "error:" in capsys.readouterr().err
+    assert not out.exists() and list(tmp_path.iterdir()) == [bad]
+
+
+def test_cli_compare_prints_the_ratio(tmp_path, capsys):
+    assert main(["compare", str(CASE), str(CASE), "--out", str(tmp_path / "c.md")]) == 0
+    text = capsys.readouterr().out
+    assert "| GWP | kg CO2 eq | 50,890 | 50,890 | 1 |" in text
+    assert "BLOOM vs BLOOM (B)" in (tmp_path / "c.md").read_text()
