@@ -100,3 +100,15 @@ def test_paired_draws_decide_a_comparison_that_independent_ones_would_blur():
     table = comparison.table()
     assert table.loc[0, "p_a_lower"] == 1.0
     assert table.loc[0, "mean_b"] == pytest.approx(1.05 * table.loc[0, "mean_a"], rel=1e-12)
+
+
+def test_shared_background_exchanges_are_paired():
+    # BLOOM's grid and hardware entries carry their own (dataset) distributions on ADP, PE
+    # and WATER: the same inventory compared with itself must draw them together, so every
+    # iteration of A equals B on every indicator (a tie counts half: probability 0.5 exactly).
+    model = lca.bloom()
+    comparison = compare(model, copy.deepcopy(model), 500, seed=7)
+    for indicator in ("GWP", "ADP", "PE", "WATER"):
+        assert np.array_equal(comparison.a.samples(indicator), comparison.b.samples(indicator))
+        assert comparison.probability_lower(indicator) == 0.5
+    assert any("exchange" in name for name in comparison.shared)

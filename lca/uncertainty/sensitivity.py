@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -219,24 +220,28 @@ def compare(
     demand_a: Mapping[str, float] | None = None,
     demand_b: Mapping[str, float] | None = None,
 ) -> Comparison:
-    """Assess two alternatives with paired draws of the parameters they share.
+    """Assess two alternatives with paired draws of the inputs they share.
 
     A parameter whose name both inventories use gets the same uniform in both runs
     (so the same quantile of each one's distribution: identical draws when the
-    distributions are the same); all other inputs are drawn independently.
+    distributions are the same). So does an exchange's own distribution when both
+    inventories have the same exchange (same activity code, position and input) with the
+    same distribution: shared background data (a grid mix, a hardware entry) vary
+    together. All other inputs are drawn independently.
 
     The probability that A is lower counts ties half: an inventory compared with
     itself gives 0.5 (see tests/test_sensitivity.py).
     """
     pa = Propagator(_compiled(model_a), demand_a)
     pb = Propagator(_compiled(model_b), demand_b)
-    params_a = {key[1]: c for c, key in enumerate(pa.keys) if key[0] == "parameter"}
+    inputs_a = {_pair_key(pa, c): c for c in range(pa.space.size)}
     cols_b, extra = [], pa.space.size
     shared = []
-    for key in pb.keys:
-        if key[0] == "parameter" and key[1] in params_a:
-            cols_b.append(params_a[key[1]])
-            shared.append(key[1])
+    for c in range(pb.space.size):
+        match = inputs_a.get(_pair_key(pb, c))
+        if match is not None:
+            cols_b.append(match)
+            shared.append(pb.space.names[c])
         else:
             cols_b.append(extra)
             extra += 1
@@ -248,6 +253,15 @@ def compare(
     ra = _with_seed(ra, stream.entropy)
     rb = _with_seed(rb, stream.entropy)
     return Comparison(ra, rb, tuple(shared))
+
+
+def _pair_key(propagator: Propagator, column: int) -> tuple[Any, ...]:
+    """What makes two inputs the same: a parameter's name; an exchange and its distribution."""
+    kind, _ = propagator.keys[column]
+    name = propagator.space.names[column]
+    if kind == "parameter":
+        return (kind, name)
+    return (kind, name, repr(propagator.space.uncertainties[column]))  # repr: NaN fields compare equal
 
 
 def _compiled(model: Model | Matrices) -> Matrices:
