@@ -7,6 +7,7 @@ out there), breaks one cell with openpyxl and names the cell the error must poin
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 
 import pytest
@@ -267,7 +268,8 @@ def test_formula_with_a_saved_value_is_read_from_it(tmp_path):
         for item in src.infolist():
             data = src.read(item.filename)
             if b"<f>500*2</f>" in data:
-                data = data.replace(b"<f>500*2</f><v />", b"<f>500*2</f><v>1000</v>")
+                # the empty value is written <v /> by the stdlib writer, <v/> or nothing with lxml
+                data = re.sub(rb"<f>500\*2</f>(<v\s*/>|<v></v>)?", b"<f>500*2</f><v>1000</v>", data)
                 assert b"<v>1000</v>" in data
             dst.writestr(item, data)
     import lca
