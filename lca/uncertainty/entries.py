@@ -93,7 +93,11 @@ class EntryRecipes:
         return self.plain_cols[self.lognormal]
 
     def evaluate(
-        self, env: Mapping[str, Any], draws: np.ndarray, standard: np.ndarray | None = None
+        self,
+        env: Mapping[str, Any],
+        draws: np.ndarray,
+        standard: np.ndarray | None = None,
+        check: bool = True,
     ) -> np.ndarray:
         """Entry values, shape ``(entries, chunk)``.
 
@@ -106,6 +110,10 @@ class EntryRecipes:
         standard : numpy.ndarray, optional
             The chunk's standard draws; when given, lognormal plain entries use it and
             their columns of ``draws`` are not read.
+        check : bool
+            Raise :class:`UncertaintyError` naming the first exchange whose value is not
+            finite. A caller that checks its own outputs can skip this pass and call
+            :meth:`check` only when an output is not finite.
         """
         values = np.empty((len(self.constants), draws.shape[0]))
         values[self.fixed] = self.constants[self.fixed, None]
@@ -126,6 +134,12 @@ class EntryRecipes:
         with np.errstate(all="ignore"):
             for e in self.others:
                 values[e] = self._recipe(e, env, draws)
+        if check:
+            self.check(values)
+        return values
+
+    def check(self, values: np.ndarray) -> None:
+        """Raise :class:`UncertaintyError` naming the first varying entry that is not finite."""
         if self.varying:
             bad = ~np.isfinite(values[self.varying])
             if bad.any():
@@ -133,7 +147,6 @@ class EntryRecipes:
                 raise UncertaintyError(
                     f"{self.amounts[e].where}: a Monte Carlo draw gives a non-finite amount"
                 )
-        return values
 
     def _recipe(self, e: int, env: Mapping[str, Any], draws: np.ndarray) -> np.ndarray:
         amount = self.amounts[e]

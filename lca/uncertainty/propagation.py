@@ -216,8 +216,8 @@ class Propagator:
             fixed = self._deterministic_rows()
             return np.repeat(fixed[:, :, None], count, axis=2)
         env = self._environment(draws)
-        tech = self.tech_recipes.evaluate(env, draws, standard)
-        bio = self.bio_recipes.evaluate(env, draws, standard)
+        tech = self.tech_recipes.evaluate(env, draws, standard, check=False)
+        bio = self.bio_recipes.evaluate(env, draws, standard, check=False)
         m = self.matrices
         rhs = np.broadcast_to(self.demand[:, None, None], (len(self.demand), 1, count))
         supply = self.supply_system.solve(tech, rhs)[:, 0, :]
@@ -235,6 +235,13 @@ class Propagator:
                 (self.bg_weights @ pulled.reshape(len(self.bg_bio), -1))
                 .reshape(n_ind, n_rows, count)
                 .transpose(1, 0, 2)
+            )
+        if not np.isfinite(out).all():  # rare: locate the draw that caused it
+            self.tech_recipes.check(tech)
+            self.bio_recipes.check(bio)
+            raise UncertaintyError(
+                "a Monte Carlo iteration has no finite solution (the technosphere drawn is "
+                "singular or its loops do not converge)"
             )
         return out
 
