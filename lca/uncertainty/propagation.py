@@ -220,7 +220,11 @@ class Propagator:
         bio = self.bio_recipes.evaluate(env, draws, standard, check=False)
         m = self.matrices
         rhs = np.broadcast_to(self.demand[:, None, None], (len(self.demand), 1, count))
-        supply = self.supply_system.solve(tech, rhs)[:, 0, :]
+        try:
+            supply = self.supply_system.solve(tech, rhs)[:, 0, :]
+        except InventoryError:  # a non-finite draw is the likelier cause: name it if so
+            self.tech_recipes.check(tech)
+            raise
         direct = bio * supply[m.bio_cols]
         out = np.empty((n_rows + 1, n_ind, count))
         out[-1] = self.total_weights @ direct
