@@ -59,3 +59,18 @@ def test_duplicate_codes_are_refused():
     model = lca.bloom()
     with pytest.raises(lca.InventoryError, match="activity code 'bloom_training' is used twice"):
         model.add_activity(model.activities["bloom_training"])
+
+
+def test_written_files_have_ordinary_permissions(tmp_path):
+    import os
+
+    from lca.io.datafile import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "out.yaml", b"x: 1\n")
+    finally:
+        os.umask(old)
+    # 0666 less the umask 022 = 0644, not the 0600 of a temporary file
+    assert (tmp_path / "out.yaml").stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["out.yaml"]  # no temporary file left

@@ -311,16 +311,27 @@ def dump_model(model: Model, path: str | os.PathLike[str]) -> None:
 
 
 def write_atomic(path: str | os.PathLike[str], payload: bytes) -> None:
-    """Write ``payload`` to ``path`` via a temporary file in the same folder, then rename."""
+    """Write ``payload`` to ``path`` via a temporary file in the same folder, then rename.
+
+    The file gets the permissions of an ordinary new file (0666 less the umask), not the
+    private 0600 of the temporary file.
+    """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 # -- helpers ---------------------------------------------------------------------------------
