@@ -261,9 +261,16 @@ def test_a_draw_that_gives_a_non_finite_amount_is_named():
     # sqrt(x) with x normal (mean 1, sd 1): about 16% of the draws are negative -> NaN amount
     model = Model("nan")
     model.add_parameter(Parameter("energy", 10.0, "kWh"))
-    model.add_parameter(Parameter("x", 1.0, "", Uncertainty.from_spec({"distribution": "normal", "sd": 1}, 1.0, "x")))
+    model.add_parameter(
+        Parameter("x", 1.0, "", Uncertainty.from_spec({"distribution": "normal", "sd": 1}, 1.0, "x"))
+    )
     model.add_activity(Activity("grid", "grid", None, "kWh", [Exchange("GWP", 0.1, "kg CO2 eq")]))
-    model.add_activity(Activity("job", "job", "training", "run", [Exchange("grid", "sqrt(x) * energy", "kWh")]))
+    model.add_activity(
+        Activity("job", "job", "training", "run", [Exchange("grid", "sqrt(x) * energy", "kWh")])
+    )
     model.functional_unit = FunctionalUnit("job", 1, "run")
-    with pytest.raises(UncertaintyError, match=r"activity 'job', exchange 1 \(input 'grid'\): a Monte Carlo draw gives a non-finite amount"):
+    with pytest.raises(
+        UncertaintyError,
+        match=r"activity 'job', exchange 1 \(input 'grid'\): a Monte Carlo draw gives a non-finite amount",
+    ):
         lca.monte_carlo(model, 1000, seed=1)

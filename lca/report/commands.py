@@ -17,7 +17,7 @@ from lca.inventory import Model
 from lca.io.datafile import write_atomic
 from lca.report import FORMATS, render
 from lca.report.build import build_document
-from lca.report.document import Document, Section, Table, cell_text
+from lca.report.document import Document, Paragraph, Section, Table, cell_text
 from lca.report.frugality import comparison_blocks
 from lca.report.sections import Alternative, ReportInput
 from lca.report.uncertain import Paired, bands_from_mc, paired_from_mc, run_comparison, run_monte_carlo
@@ -98,7 +98,8 @@ def compare_alternatives(
         f"{model_a.name} vs {name_b}", subtitle, [Section("comparison", "Comparison", blocks)]
     )
     table = next(b for b in blocks if isinstance(b, Table))
-    return _text_table(table), render(document, fmt)
+    notes = [f"note: {b.text}" for b in blocks if isinstance(b, Paragraph) and b.note]
+    return "\n".join([_text_table(table), *notes]), render(document, fmt)
 
 
 def _check_iterations(iterations: int) -> None:

@@ -225,19 +225,32 @@ def comparison_blocks(name_a: str, result_a, name_b: str, result_b, paired=None)
     columns = ["indicator", "unit", name_a, name_b, f"{name_b} / {name_a}"]
     if paired is not None:
         columns.append(f"P({name_a} lower) [{paired.iterations:,} paired draws]")
+    missing_a, missing_b = result_a.missing(), result_b.missing()
     rows = []
     for code in ta:
+        incomplete = code in missing_a or code in missing_b
         row = [
             code,
             units[code],
-            Value(ta[code]),
-            Value(tb.get(code, float("nan"))),
-            _ratio(tb.get(code), ta[code]),
+            _total_cell(ta[code], code in missing_a),
+            _total_cell(tb.get(code, float("nan")), code in missing_b),
+            "n/a (incomplete)" if incomplete else _ratio(tb.get(code), ta[code]),
         ]
         if paired is not None:
-            row.append(f"{paired.probability.get(code, float('nan')):.1%}")
+            probability = paired.probability.get(code, float("nan"))
+            row.append("n/a (incomplete)" if incomplete else f"{probability:.1%}")
         rows.append(row)
     blocks: list = [Table("comparison", f"{name_a} vs {name_b}, same functional unit", columns, rows)]
+    for name, missing in ((name_a, missing_a), (name_b, missing_b)):
+        if missing:
+            listed = "; ".join(f"{code}: {', '.join(acts)}" for code, acts in missing.items())
+            blocks.append(
+                Paragraph(
+                    f"{name} is incomplete (data missing, not counted as zero), so these "
+                    f"indicators are not compared: {listed}.",
+                    note=True,
+                )
+            )
     blocks.append(
         Figure(
             "The two alternatives, per indicator", lambda: comparison({name_a: ta, name_b: tb}, units, paired)
@@ -257,6 +270,11 @@ def fmt_unit(indicator) -> str:
     from lca.units import format_unit
 
     return format_unit(indicator.unit)
+
+
+def _total_cell(value: float, incomplete: bool) -> Value | str:
+    """A total; an incomplete one reads as a lower bound, never as a plain zero."""
+    return f">= {fmt(value)} (incomplete)" if incomplete else Value(value)
 
 
 def _ratio(b: float | None, a: float) -> str:

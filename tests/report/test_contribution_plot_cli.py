@@ -84,3 +84,15 @@ def test_cli_compare_prints_the_ratio(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "| GWP | kg CO2 eq | 50,890 | 50,890 | 1 |" in text
     assert "BLOOM vs BLOOM (B)" in (tmp_path / "c.md").read_text()
+
+
+def test_compare_does_not_compare_incomplete_indicators(capsys):
+    # GPT-3's case (Patterson et al. 2021) has GWP only: its ADP, PE and WATER are missing,
+    # so they read as lower bounds and are not ranked; GWP is: 553,100 / 50,890 = 10.9
+    gpt3 = lca.datasets_dir() / "cases" / "gpt3.yaml"
+    assert main(["compare", str(CASE), str(gpt3)]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| ")}
+    assert "10.9" in rows["GWP"]
+    assert ">= 0 (incomplete)" in rows["ADP"] and "n/a (incomplete)" in rows["ADP"]
+    assert "note: GPT-3 training is incomplete" in out
