@@ -67,17 +67,22 @@ def _run(args: argparse.Namespace) -> int:
     result = lca.solve(model, demand)
     print(_header(model, args))
     print(format_table(result.phase_table()))
+    _print_missing(result)
+    return 0
+
+
+def _print_missing(result: lca.Result) -> None:
     for indicator, activities in result.missing().items():
         print(f"note: {indicator} is incomplete: no data for {', '.join(activities)}")
-    return 0
 
 
 def _run_monte_carlo(model: lca.Model, demand: dict[str, float] | None, args: argparse.Namespace) -> int:
     from lca.uncertainty.progress import ProgressBar
     from lca.uncertainty.propagation import monte_carlo
 
+    matrices = lca.build_matrices(model)
     result = monte_carlo(
-        model,
+        matrices,
         args.iterations,
         args.seed,
         sampling=args.sampling,
@@ -92,6 +97,7 @@ def _run_monte_carlo(model: lca.Model, demand: dict[str, float] | None, args: ar
         f"\nmean [{low} - {high}] of {result.iterations:,} iterations ({result.sampling} sampling), "
         f"seed {result.seed}"
     )
+    _print_missing(lca.solve(matrices, demand))
     return 0
 
 

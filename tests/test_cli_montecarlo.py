@@ -48,3 +48,12 @@ def test_progress_bar_draws_only_on_a_terminal():
     bar(10, 10)
     assert "[#####.....]  50% 5/10 iterations" in stream.text
     assert stream.text.endswith("[##########] 100% 10/10 iterations\n")
+
+
+def test_run_with_iterations_flags_incomplete_indicators(capsys):
+    # the GPT-3 case (Patterson et al. 2021) has no ADP, PE or WATER data: bands of 0 must
+    # come with a note, as in the deterministic table
+    gpt3 = lca.datasets_dir() / "cases" / "gpt3.yaml"
+    assert main(["run", str(gpt3), "--iterations", "100", "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "note: WATER is incomplete: no data for electricity_msft, gpt3_training" in out
