@@ -116,7 +116,7 @@ def model_from_dict(data: Any, label: str = "inventory") -> Model:
         act = _record(where, problems, _activity, spec, where, problems)
         if act is not None:
             _record(where, problems, model.add_activity, act)
-    _record_datasets(model, activities, data.get("parameters"))
+    record_datasets(model, activities, data.get("parameters"))
     fu = data.get("functional_unit")
     if not isinstance(fu, Mapping) or "activity" not in fu:
         expected = "expected {activity: CODE, amount: 1, unit: ...}"
@@ -205,8 +205,13 @@ def _activity(spec: Any, where: str, problems: list[Problem]) -> Activity:
     )
 
 
-def _record_datasets(model: Model, activities: list[Any], parameters: Any) -> None:
-    """Record the dataset version and the entries used in ``model.info["datasets"]``."""
+def record_datasets(model: Model, activities: list[Any], parameters: Any) -> None:
+    """Record the dataset version and the entries used in ``model.info["datasets"]``.
+
+    ``activities`` are records (mappings) and ``parameters`` a mapping of name to record, as
+    in a data file; those with a ``dataset`` key are listed. The Excel reader passes its rows
+    in the same form.
+    """
     records = list(activities) + (list(parameters.values()) if isinstance(parameters, Mapping) else [])
     refs = sorted({str(r["dataset"]) for r in records if isinstance(r, Mapping) and r.get("dataset")})
     if refs:
