@@ -69,6 +69,8 @@ class Column:
     """One column of a sheet.
 
     ``choices`` names a drop-down list (``"phase"``, ``"distribution"``, ``"unit"``).
+    ``unless`` names the column that makes a required cell optional when filled (an
+    activity's ``unit`` when it names a ``dataset``, whose unit it takes).
     """
 
     name: str
@@ -78,6 +80,7 @@ class Column:
     required: bool = False
     width: int = 14
     choices: str | None = None
+    unless: str | None = None
 
 
 def _uncertainty_columns() -> tuple[Column, ...]:
@@ -135,6 +138,7 @@ PARAMETERS = (
         6,
         True,
         24,
+        unless="dataset",
     ),
     Column(
         "unit", TEXT, "unit of the amount (pint syntax); empty = dimensionless", "year", False, 14, "unit"
@@ -142,6 +146,15 @@ PARAMETERS = (
     *_uncertainty_columns(),
     Column("source", TEXT, "where the value comes from", "Luccioni et al. 2023, section 4.1", width=40),
     Column("comment", TEXT, "assumptions, justification of the range", width=40),
+    Column(
+        "dataset",
+        TEXT,
+        "optional: take the value from a reference dataset entry (CATEGORY/NAME, as `lca data list` "
+        "prints it), with 'field'; leave amount, unit, uncertainty and source empty",
+        "datacenter/hpc",
+        width=20,
+    ),
+    Column("field", TEXT, "with 'dataset': which value of the entry (lifetime, pue...)", "pue", width=12),
 )
 
 ACTIVITIES = (
@@ -155,7 +168,16 @@ ACTIVITIES = (
         width=16,
         choices="phase",
     ),
-    Column("unit", TEXT, "reference product unit (item, kWh, run, request...)", "item", True, 12, "unit"),
+    Column(
+        "unit",
+        TEXT,
+        "reference product unit (item, kWh, run, request...); with a dataset: the entry's",
+        "item",
+        True,
+        12,
+        "unit",
+        unless="dataset",
+    ),
     Column("location", TEXT, "geography (ISO country code, cloud region)", "TW", width=12),
     Column("production", NUMBER, "reference output amount (default 1)", 1, width=12),
     Column(
@@ -167,6 +189,16 @@ ACTIVITIES = (
     ),
     Column("source", TEXT, "where the data comes from", "Luccioni et al. 2023", width=30),
     Column("comment", TEXT, "notes", width=30),
+    Column(
+        "dataset",
+        TEXT,
+        "optional: take the activity from a reference dataset entry (CATEGORY/NAME, as `lca data "
+        "list` prints it): its unit and its factors per unit on every indicator it covers; the "
+        "indicators it lacks are listed as missing. An exchange of this activity on an indicator "
+        "(Exchanges sheet) replaces the entry's factor",
+        "grid/FR",
+        width=18,
+    ),
 )
 
 EXCHANGES = (

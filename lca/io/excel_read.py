@@ -23,8 +23,10 @@ from lca.errors import LcaError
 from lca.formulas import is_number
 from lca.indicators import default_indicators, registered_indicators
 from lca.inventory import PHASES, Activity, Exchange, Flow, FunctionalUnit, Model, Parameter, suggest
+from lca.io.datafile import record_datasets
 from lca.io.excel_cells import Problems, Row, Sheet, check_file, read_sheets, typed
 from lca.io.excel_check import AT, Located, check_exchanges, check_parameters, read_uncertainty, strip_where
+from lca.io.excel_datasets import DatasetRow, expand_datasets, read_dataset_parameter
 from lca.io.excel_layout import MODEL_FIELDS, PHASE_CHOICES, REQUIRED_SHEETS, SHEETS
 from lca.units import parse_unit
 
@@ -54,6 +56,8 @@ def load_workbook_model(path: str | os.PathLike[str]) -> Model:
 class _Reader:
     def __init__(self, sheets: dict[str, Sheet], problems: Problems):
         self.sheets, self.problems = sheets, problems
+        self.dataset_rows: list[DatasetRow] = []  # activities to expand (lca.data.resolve)
+        self.dataset_parameters: dict[str, dict[str, Any]] = {}
         # as lca.compile: the model's listed indicators, else the default ones
         self.registered = {i.code: i.unit_text for i in registered_indicators()}
         self.indicator_units = {i.code: i.unit_text for i in default_indicators()}
@@ -88,6 +92,10 @@ class _Reader:
                 model.activities[a.record.code] = a.record
         self.bad_activities = {str(r.row.value("code")) for r in activities if not r.row.ok}
         self._attach(exchanges, model)
+        self.dataset_rows = expand_datasets(
+            self.dataset_rows, exchanges, model, self.bad_activities, self.problems
+        )
+        record_datasets(model, [d.spec for d in self.dataset_rows], self.dataset_parameters)
         self._check_functional_unit(model)
         failed = set(self.bad_parameters)
         compiled = check_parameters(params, model, failed, self.problems)
@@ -112,7 +120,7 @@ class _Reader:
             for c in columns:
                 if c.required and c.name not in sheet.letters:
                     row.ok = False  # reported once, at the header
-                elif c.required and row.cells.get(c.name) is None:
+                elif c.required and row.cells.get(c.name) is None and row.cells.get(c.unless or "") is None:
                     self.problems.add(
                         sheet_name, sheet.coord(c.name, row.number), f"empty '{c.name}'; it is required"
                     )
@@ -193,6 +201,17 @@ class _Reader:
 
     # -- records ---------------------------------------------------------------------------------
     def _parameter(self, v: dict[str, Any], sheet: Sheet, row: Row) -> Parameter | None:
+        if v.get("dataset") is not None:
+            par = read_dataset_parameter(v, sheet, row, self.problems)
+            if par is not None:
+                self.dataset_parameters[par.name] = {"dataset": v["dataset"], "field": v["field"]}
+            return par
+        if v.get("field") is not None:
+            self.problems.add(
+                sheet.name, sheet.coord("field", row.number), "'field' without 'dataset'; give both or none"
+            )
+            row.ok = False
+            return None
         uncertainty = read_uncertainty(v, sheet, row, self.problems)
         return Parameter(
             v["name"], v["amount"], v["unit"] or "", uncertainty, v["source"] or "", v["comment"] or ""
@@ -231,6 +250,20 @@ class _Reader:
             self.problems.add(sheet.name, sheet.coord("unit", row.number), strip_where(exc, ""))
             row.ok = False
         phase = None if phase is None or phase.lower() not in PHASES else phase.lower()
+        if v.get("dataset") is not None and row.ok:
+            spec = {
+                "code": v["code"],
+                "dataset": v["dataset"],
+                "name": v["name"],
+                "phase": phase,
+                "unit": v["unit"],
+                "location": v["location"],
+                "production": production,
+                "missing": list(missing),
+                "source": v["source"],
+                "comment": v["comment"],
+            }
+            self.dataset_rows.append(DatasetRow(spec, sheet, row))
         return Activity(
             v["code"],
             v["name"] or v["code"],

@@ -286,23 +286,34 @@ def _readme(ws: Worksheet) -> None:
             "Header row 1 names the columns; do not rename them. Empty rows are skipped. "
             "Excel formulas are read from their saved values."
         ],
+        [
+            "Reference data: an activity whose 'dataset' cell names an entry (e.g. grid/FR, as "
+            "'lca data list' prints it) takes its unit and factors from the shipped datasets; "
+            "a parameter may take one value of an entry ('dataset' datacenter/hpc, 'field' pue)."
+        ],
         [],
         ["sheet", "column", "required", "what it holds", "example"],
     ]
     for sheet, columns in SHEETS.items():
         lines.append([sheet, None, None, SHEET_DOCS[sheet]])
         for col in columns:
-            lines.append([sheet, col.name, "yes" if col.required else None, col.doc, col.example])
+            lines.append([sheet, col.name, _required(col), col.doc, col.example])
     lines += [[], ["Model sheet fields", None, None, "meaning"]]
     lines += [["Model", name, None, doc] for name, doc in MODEL_FIELDS.items()]
     for line in lines:
         ws.append(line)
     ws["A1"].font = Font(bold=True, size=14)
-    for cell in ws[6]:
+    for cell in ws[7]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDE", (14, 28, 10, 100, 40), strict=True):
+    for letter, width in zip("ABCDE", (14, 28, 18, 100, 40), strict=True):
         ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A7"
+    ws.freeze_panes = "A8"
+
+
+def _required(col: Column) -> str | None:
+    if not col.required:
+        return None
+    return f"yes, unless {col.unless}" if col.unless else "yes"
 
 
 def _table(
