@@ -126,7 +126,7 @@ def test_problems_are_put_on_their_cells(tmp_path):
         "range and source; clear this cell or the dataset",
         "tiny.xlsx, Parameters!T9: 'field' without 'dataset'; give both or none",
         "tiny.xlsx, Activities!J3: no dataset entry 'grid/FX'; did you mean 'grid/FR'? "
-        "(`lca data list` prints them)",
+        "('lca data list' prints them)",
         "tiny.xlsx, Activities!D4: unit 'item' differs from the unit of dataset 'grid/FR' ('kWh'); "
         "leave 'unit' out or scale the exchanges that use this activity",
     ]
@@ -137,7 +137,7 @@ def test_cli_exits_2_on_an_unknown_reference(tmp_path, capsys):
     assert main(["run", str(path)]) == 2
     assert capsys.readouterr().err.strip().splitlines() == [
         "error: bad.xlsx, Activities!J3: no dataset entry 'grid/FX'; did you mean 'grid/FR'? "
-        "(`lca data list` prints them)"
+        "('lca data list' prints them)"
     ]
 
 

@@ -24,6 +24,19 @@ from lca.inventory import Model, Parameter, suggest
 from lca.io.excel_cells import Problems, Row, Sheet
 from lca.io.excel_check import Located
 
+#: Fields of an activity record that lca.data.resolve.dataset_activity reads.
+_ACTIVITY_FIELDS = (
+    "code",
+    "dataset",
+    "name",
+    "phase",
+    "unit",
+    "location",
+    "production",
+    "missing",
+    "source",
+    "comment",
+)
 #: Cells a Parameters row may fill beside ``dataset`` (the entry gives amount, unit, range, source).
 _PARAMETER_CELLS = ("name", "dataset", "field", "comment")
 
@@ -35,6 +48,11 @@ class DatasetRow:
     spec: dict[str, Any]
     sheet: Sheet
     row: Row
+
+    @classmethod
+    def of(cls, cells: dict[str, Any], sheet: Sheet, row: Row) -> DatasetRow:
+        """The row's data-file record from its typed ``cells`` (phase, missing already read)."""
+        return cls({k: cells.get(k) for k in _ACTIVITY_FIELDS}, sheet, row)
 
 
 def read_dataset_parameter(v: dict[str, Any], sheet: Sheet, row: Row, problems: Problems) -> Parameter | None:
@@ -98,5 +116,5 @@ def _message(exc: LcaError, ref: Any) -> str:
     if isinstance(exc, DataNotFound):
         hint = suggest(str(ref), catalogue().names())
         if hint:
-            return f"no dataset entry '{ref}'{hint} (`lca data list` prints them)"
+            return f"no dataset entry '{ref}'{hint} ('lca data list' prints them)"
     return str(exc)

@@ -251,19 +251,8 @@ class _Reader:
             row.ok = False
         phase = None if phase is None or phase.lower() not in PHASES else phase.lower()
         if v.get("dataset") is not None and row.ok:
-            spec = {
-                "code": v["code"],
-                "dataset": v["dataset"],
-                "name": v["name"],
-                "phase": phase,
-                "unit": v["unit"],
-                "location": v["location"],
-                "production": production,
-                "missing": list(missing),
-                "source": v["source"],
-                "comment": v["comment"],
-            }
-            self.dataset_rows.append(DatasetRow(spec, sheet, row))
+            record = {**v, "phase": phase, "production": production, "missing": list(missing)}
+            self.dataset_rows.append(DatasetRow.of(record, sheet, row))
         return Activity(
             v["code"],
             v["name"] or v["code"],
