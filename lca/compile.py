@@ -27,7 +27,7 @@ import scipy.sparse as sp
 
 from lca.errors import FormulaError, InventoryError, LcaError, UnitError
 from lca.formulas import Formula, is_number
-from lca.indicators import Indicator, default_indicators, get_indicator
+from lca.indicators import Indicator, default_indicators, get_indicator, registered_indicators
 from lca.inventory import PHASES, Activity, Exchange, Flow, Model, suggest
 from lca.uncertainty.distributions import Uncertainty
 from lca.units import Q_, conversion_factor, format_unit, parse_unit, ureg
@@ -186,6 +186,7 @@ def build_matrices(model: Model) -> Matrices:
     index = {a.code: j for j, a in enumerate(activities)}
     flow_index = {code: k for k, code in enumerate(flows)}
     units = [parse_unit(a.unit, f"activity '{a.code}' unit") for a in activities]
+    out_of_scope = {i.code for i in registered_indicators()} - {i.code for i in indicators}
 
     tech: list[tuple[int, int, CompiledAmount | None, float]] = []
     bio: list[tuple[int, int, CompiledAmount, float]] = []
@@ -203,6 +204,8 @@ def build_matrices(model: Model) -> Matrices:
                 target = parse_unit(flows[exc.input].unit, f"flow '{exc.input}' unit")
                 amount = _compile_exchange(exc, target, 1.0, units[j], params, where)
                 bio.append((flow_index[exc.input], j, amount, amount.evaluate(params.base_values)))
+            elif exc.input in out_of_scope:
+                continue  # an indicator the model does not assess (its `indicators` list)
             else:
                 known = list(index) + list(flow_index)
                 raise InventoryError(f"{where}: no activity or flow '{exc.input}'{suggest(exc.input, known)}")

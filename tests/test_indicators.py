@@ -7,6 +7,7 @@ from lca.errors import DataNotFound, UnitError
 from lca.hardware import add_grid_mix, hardware_use
 from lca.indicators import Indicator, get_indicator, register_indicator
 from lca.inventory import Activity, Exchange, FunctionalUnit, Model, Parameter
+from lca.io.datafile import model_from_dict
 from lca.units import Q_
 
 
@@ -62,3 +63,27 @@ def test_builders_make_a_grid_and_an_amortised_gpu():
     assert table.loc["training", "GWP"] == pytest.approx(24_692.172)
     assert table.loc["manufacturing", "GWP"] == pytest.approx(150 * 1_082_990 / 44_676)
     assert table.loc["training", "WATER"] == pytest.approx(433_196 * 3.67)
+
+
+def test_a_model_assessing_gwp_only_ignores_the_other_indicators_of_its_data():
+    # grid/FR carries GWP, ADP, PE and WATER factors; a model that lists only GWP assesses
+    # GWP alone: 1,000 kWh x 0.098 kg CO2 eq/kWh (Boavizta API, FRA) = 98 kg
+    model = model_from_dict(
+        {
+            "name": "gwp only",
+            "indicators": ["GWP"],
+            "functional_unit": {"activity": "job", "amount": 1, "unit": "run"},
+            "activities": [
+                {"code": "grid", "dataset": "grid/FR"},
+                {
+                    "code": "job",
+                    "phase": "training",
+                    "unit": "run",
+                    "exchanges": [{"input": "grid", "amount": 1000, "unit": "kWh"}],
+                },
+            ],
+        }
+    )
+    totals = lca.solve(model).totals()
+    assert list(totals) == ["GWP"]
+    assert totals["GWP"].magnitude == pytest.approx(98.0)
