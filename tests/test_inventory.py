@@ -74,3 +74,19 @@ def test_written_files_have_ordinary_permissions(tmp_path):
     # 0666 less the umask 022 = 0644, not the 0600 of a temporary file
     assert (tmp_path / "out.yaml").stat().st_mode & 0o777 == 0o644
     assert [p.name for p in tmp_path.iterdir()] == ["out.yaml"]  # no temporary file left
+
+
+def test_every_dataset_file_is_packaged_for_a_wheel_install():
+    # pyproject's data-files must list every file of datasets/, or a non-editable install
+    # (pip install .) would miss it: compare the globs with the tree
+    import glob
+    import tomllib
+
+    root = lca.datasets_dir().parent
+    config = tomllib.loads((root / "pyproject.toml").read_text())
+    packaged = set()
+    for patterns in config["tool"]["setuptools"]["data-files"].values():
+        for pattern in patterns:
+            packaged.update(glob.glob(str(root / pattern)))
+    shipped = {str(p) for p in (root / "datasets").rglob("*") if p.is_file()}
+    assert shipped - packaged == set()
