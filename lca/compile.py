@@ -199,11 +199,13 @@ def build_matrices(model: Model) -> Matrices:
             if exc.input in index:
                 i = index[exc.input]
                 amount = _compile_exchange(exc, units[i], -1.0, units[j], params, where)
-                tech.append((i, j, amount, amount.evaluate(params.base_values)))
+                tech.append((i, j, amount, _finite(amount.evaluate(params.base_values), where)))
             elif exc.input in flow_index:
                 target = parse_unit(flows[exc.input].unit, f"flow '{exc.input}' unit")
                 amount = _compile_exchange(exc, target, 1.0, units[j], params, where)
-                bio.append((flow_index[exc.input], j, amount, amount.evaluate(params.base_values)))
+                bio.append(
+                    (flow_index[exc.input], j, amount, _finite(amount.evaluate(params.base_values), where))
+                )
             elif exc.input in out_of_scope:
                 continue  # an indicator the model does not assess (its `indicators` list)
             else:
@@ -466,6 +468,16 @@ def _evaluate_quantity(
 
 
 # -- checks ---------------------------------------------------------------------------------
+def _finite(value: float, where: str) -> float:
+    """``value`` (a matrix entry in canonical units) if finite, else a located error."""
+    if not np.isfinite(value):
+        raise InventoryError(
+            f"{where}: the amount overflows to {abs(value)} once converted to SI units; "
+            "expected a finite number (is it too large?)"
+        )
+    return value
+
+
 def _indicators(model: Model) -> list[Indicator]:
     codes = model.info.get("indicators")
     if codes:

@@ -191,3 +191,13 @@ def test_unsupported_file_type(tmp_path, capsys):
     path = write(tmp_path, "x", name="inv.csv")
     assert main(["run", str(path)]) == 2
     assert "unsupported file type '.csv'" in capsys.readouterr().err
+
+
+def test_an_amount_that_overflows_once_converted_is_named():
+    # 1e308 kWh is a float, but in SI units it is 1e308 x 3.6e6 J = 3.6e314 J > 1.8e308 (max float)
+    model = grid_and_job()
+    model.parameters["energy"].amount = 1e308
+    with pytest.raises(
+        InventoryError, match=r"activity 'job', exchange 1 \(input 'grid'\): the amount overflows to inf"
+    ):
+        lca.build_matrices(model)
