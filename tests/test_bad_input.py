@@ -1,6 +1,7 @@
 """Bad input gets a clear error saying what and where; the CLI exits 2 with one line."""
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -201,3 +202,79 @@ def test_an_amount_that_overflows_once_converted_is_named():
         InventoryError, match=r"activity 'job', exchange 1 \(input 'grid'\): the amount overflows to inf"
     ):
         lca.build_matrices(model)
+
+
+# -- paths and options given to the CLI ------------------------------------------------------
+def one_error_line(capsys) -> str:
+    """The single ``error: ...`` line the CLI printed (no traceback, nothing else)."""
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith("error: ")
+    return err[0]
+
+
+@pytest.mark.parametrize("name", ["inv.yaml", "inv.xlsx"])
+def test_cli_input_that_is_a_folder(tmp_path, capsys, name):
+    (tmp_path / name).mkdir()
+    assert main(["run", str(tmp_path / name)]) == 2
+    assert one_error_line(capsys) == f"error: {tmp_path / name}: is a folder; expected a file"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["report", "{inv}", "--out", "{out}.html"],
+        ["compare", "{inv}", "{inv}", "--out", "{out}.html"],
+        ["export", "{inv}", "--out", "{out}.xlsx"],
+        ["export", "{inv}", "--out", "{out}.yaml"],
+        ["template", "{out}.xlsx"],
+    ],
+)
+def test_cli_output_in_a_missing_folder(tmp_path, capsys, command):
+    inv, out = write(tmp_path, GOOD), tmp_path / "nodir" / "result"
+    argv = [a.format(inv=inv, out=out) for a in command]
+    assert main(argv) == 2
+    assert (
+        one_error_line(capsys) == f"error: {argv[-1]}: folder '{out.parent}' does not exist; create it first"
+    )
+    assert not (tmp_path / "nodir").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["export", "{inv}", "--out", "{out}.yaml", "--force"], ["template", "{out}.xlsx", "--force"]],
+)
+def test_cli_output_that_is_a_folder(tmp_path, capsys, command):
+    inv, out = write(tmp_path, GOOD), tmp_path / "result"
+    argv = [a.format(inv=inv, out=out) for a in command]
+    folder = Path(argv[argv.index("--force") - 1])
+    folder.mkdir()
+    assert main(argv) == 2
+    assert one_error_line(capsys) == f"error: {folder}: is a folder; expected a file name"
+    assert folder.is_dir() and not list(folder.iterdir())
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+@pytest.mark.parametrize("command", ["report", "compare"])
+def test_cli_report_with_an_unknown_suffix_writes_nothing(tmp_path, capsys, command):
+    inv, out = write(tmp_path, GOOD), tmp_path / "report.pdf"
+    argv = ["report", str(inv)] if command == "report" else ["compare", str(inv), str(inv)]
+    assert main([*argv, "--out", str(out)]) == 2
+    assert one_error_line(capsys) == f"error: {out}: expected a file name ending in .html, .md or .xlsx"
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["run", "report", "compare"])
+def test_cli_seed_without_iterations(tmp_path, capsys, command):
+    inv, out = write(tmp_path, GOOD), tmp_path / "report.html"
+    argv = {"run": ["run", str(inv)], "report": ["report", str(inv), "--out", str(out)]}
+    argv["compare"] = ["compare", str(inv), str(inv)]
+    assert main([*argv[command], "--iterations", "0", "--seed", "3"]) == 2
+    assert "--seed 3 needs --iterations (e.g. 10000)" in one_error_line(capsys)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("iterations", ["-5", "1"])
+def test_cli_run_with_too_few_iterations(tmp_path, capsys, iterations):
+    assert main(["run", str(write(tmp_path, GOOD)), "--iterations", iterations]) == 2
+    assert f"--iterations {iterations}: expected 0 (none) or at least 2" in one_error_line(capsys)

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from lca.errors import InputFileError, LcaError, Problem
+from lca.errors import InputFileError, LcaError, OutputError, Problem
 from lca.inventory import Activity, Exchange, Flow, FunctionalUnit, Model, Parameter
 from lca.uncertainty.distributions import _SPEC_KEYS, Uncertainty
 
@@ -69,7 +69,7 @@ def load_model(path: str | os.PathLike[str]) -> Model:
     path = Path(path)
     label = path.name
     if not path.is_file():
-        raise InputFileError([Problem(str(path), "no such file")])
+        raise InputFileError([Problem(str(path), missing_file(path))])
     if path.stat().st_size > MAX_BYTES:
         raise InputFileError([Problem(label, f"file is larger than {MAX_BYTES // 2**20} MiB")])
     try:
@@ -315,6 +315,17 @@ def dump_model(model: Model, path: str | os.PathLike[str]) -> None:
     write_atomic(path, text.encode("utf-8"))
 
 
+def missing_file(path: Path) -> str:
+    """What to say about an input ``path`` that is not a file.
+
+    Examples
+    --------
+    >>> missing_file(Path("."))
+    'is a folder; expected a file'
+    """
+    return "is a folder; expected a file" if path.is_dir() else "no such file"
+
+
 def write_atomic(path: str | os.PathLike[str], payload: bytes) -> None:
     """Write ``payload`` to ``path`` via a temporary file in the same folder, then rename.
 
@@ -322,15 +333,43 @@ def write_atomic(path: str | os.PathLike[str], payload: bytes) -> None:
     private 0600 of the temporary file.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    check_output_path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write in folder '{path.parent}' ({exc.strerror})") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write it ({exc.strerror})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_output_path(path: str | os.PathLike[str]) -> None:
+    """Refuse an output path that cannot be written, before any work is done for it.
+
+    Raises
+    ------
+    OutputError
+        When ``path`` is a folder, or its folder does not exist.
+
+    Examples
+    --------
+    >>> check_output_path("nodir/report.html")
+    Traceback (most recent call last):
+    lca.errors.OutputError: nodir/report.html: folder 'nodir' does not exist; create it first
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; expected a file name")
+    if not path.parent.is_dir():
+        raise OutputError(f"{path}: folder '{path.parent}' does not exist; create it first")
 
 
 def _umask() -> int:
