@@ -274,3 +274,17 @@ def test_a_draw_that_gives_a_non_finite_amount_is_named():
         match=r"activity 'job', exchange 1 \(input 'grid'\): a Monte Carlo draw gives a non-finite amount",
     ):
         lca.monte_carlo(model, 1000, seed=1)
+
+
+def test_iterations_whose_results_cannot_fit_in_memory_are_refused_before_any_draw():
+    # the example: 3 rows (manufacturing, training, total) x 1 indicator (GWP) x 8 bytes = 24 bytes
+    # per iteration; 10**14 iterations need 2.4e15 bytes / 2**30 = 2.24e6 GiB, more than any computer
+    with pytest.raises(UncertaintyError, match=r"iterations is 100,000,000,000,000: .* 2\.24e\+06 GiB"):
+        monte_carlo(lca.load(EXAMPLE), 10**14, seed=1)
+
+
+def test_iterations_beyond_this_computers_memory_are_refused(monkeypatch):
+    # 1,000 iterations x 24 bytes = 24,000 bytes = 2.24e-5 GiB > a pretend 10 kB computer
+    monkeypatch.setattr("lca.uncertainty.propagation._physical_memory", lambda: 10_000.0)
+    with pytest.raises(UncertaintyError, match=r"iterations is 1,000: the results alone need 2\.24e-05 GiB"):
+        monte_carlo(lca.load(EXAMPLE), 1000, seed=1)
