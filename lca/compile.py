@@ -458,7 +458,11 @@ def _evaluate_quantity(
         raise UnitError(f"{where}: formula '{formula}' mixes units that do not convert ({exc})") from None
     except pint.errors.PintError as exc:
         raise UnitError(f"{where}: formula '{formula}': {exc}") from None
-    except (ZeroDivisionError, OverflowError, FloatingPointError, ValueError) as exc:
+    except OverflowError:
+        raise FormulaError(
+            f"{where}: formula '{formula}' gives a number too large for a float (> 1.8e308)"
+        ) from None
+    except (ZeroDivisionError, FloatingPointError, ValueError) as exc:
         raise FormulaError(f"{where}: formula '{formula}' cannot be evaluated ({exc})") from None
     if not isinstance(value, pint.Quantity):
         value = Q_(float(value), ureg.dimensionless)

@@ -278,3 +278,14 @@ def test_cli_seed_without_iterations(tmp_path, capsys, command):
 def test_cli_run_with_too_few_iterations(tmp_path, capsys, iterations):
     assert main(["run", str(write(tmp_path, GOOD)), "--iterations", iterations]) == 2
     assert f"--iterations {iterations}: expected 0 (none) or at least 2" in one_error_line(capsys)
+
+
+def test_a_formula_that_overflows_says_so():
+    # 10**400 > 1.8e308, the largest float: Python raises OverflowError (errno 34) on float powers
+    model = grid_and_job()
+    model.parameters["energy"].amount = "10.0 ** 400"
+    with pytest.raises(
+        FormulaError,
+        match=r"parameter 'energy': formula '10.0 \*\* 400' gives a number too large for a float",
+    ):
+        lca.build_matrices(model)
