@@ -131,6 +131,8 @@ def test_a_shared_parameter_stays_perfectly_correlated_across_exchanges():
     # one draw of kwh per iteration, used by both: deployment = 2 x training, every time
     np.testing.assert_allclose(deployment, 2 * training, rtol=1e-12)
     assert np.std(training) > 0
+    # lognormal with GSD 1.5: sd of ln(draws) = ln 1.5 = 0.405, standard error 0.405 / sqrt(2 x 2,000)
+    assert np.std(np.log(training)) == pytest.approx(math.log(1.5), abs=4 * math.log(1.5) / math.sqrt(4000))
     assert np.median(training) == pytest.approx(10.0, rel=0.05)  # 100 kWh x 0.1 kg/kWh
 
 
@@ -250,6 +252,7 @@ def test_table_of_a_statistic_is_a_phase_by_indicator_frame():
     assert list(table.index) == ["manufacturing", "training", "total"]
     assert list(table.columns) == ["GWP [kg CO2 eq]"]
     assert table.loc["total"].iloc[0] == pytest.approx(np.percentile(result.samples("GWP"), 97.5))
+    # the example's total by hand: test_bloom_parametric_at_zero_variance_gives_the_published_figures
     assert result.table("deterministic", units_in_header=False).loc["total", "GWP"] == pytest.approx(
         50_718.928217
     )

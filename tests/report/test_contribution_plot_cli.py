@@ -67,6 +67,8 @@ def test_cli_report_writes_three_formats(tmp_path):
     assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
     assert "| total | 50,890 |" in (tmp_path / "r.md").read_text()
     book = openpyxl.load_workbook(io.BytesIO((tmp_path / "r.xlsx").read_bytes()))
+    # BLOOM total by hand (tests/report/test_report_bloom.py): 3,636.15 + 7,575.31 + 24,692.17
+    # + 14,628.82 + 360.12 = 50,892.56 kg CO2 eq
     assert book["results"]["B6"].value == pytest.approx(50892.563, rel=1e-8)
 
 
