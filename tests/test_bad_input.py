@@ -149,6 +149,10 @@ def test_cli_runs_a_file(tmp_path, capsys):
     assert main(["run", str(write(tmp_path, GOOD))]) == 0
     out = capsys.readouterr().out
     assert "training" in out and "57" in out  # 1,000 kWh x 57 g = 57 kg
+    # the GWP column of each row: 1,000 kWh x 57 g CO2 eq/kWh = 57 kg (training is all of it)
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line[:1].isalpha()}
+    assert rows["training"][0] == "57" and rows["total"][0] == "57"
+    assert "GWP [kg CO2 eq]" in out
 
 
 @pytest.mark.parametrize(

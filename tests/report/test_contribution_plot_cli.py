@@ -77,7 +77,9 @@ def test_cli_report_bad_input_leaves_nothing(tmp_path, capsys):
     bad.write_text("format: lca-inventory/1\nname: x\nactivities: [{code: a, phase: nowhere}]\n")
     out = tmp_path / "out.html"
     assert main(["report", str(bad), "--out", str(out)]) == 2
-    assert "error:" in capsys.readouterr().err
+    err = capsys.readouterr().err.splitlines()
+    # the file lacks a functional unit: the first problem found, located, on one line
+    assert err == ["error: bad.yaml, functional_unit: expected {activity: CODE, amount: 1, unit: ...}"]
     assert not out.exists() and list(tmp_path.iterdir()) == [bad]
 
 
