@@ -53,6 +53,7 @@ class Row:
     ok: bool = True
 
     def value(self, name: str) -> Any:
+        """The value of column ``name`` on this row (None if the sheet has no such column)."""
         cell = self.cells.get(name)
         return None if cell is None else cell.value
 
@@ -79,12 +80,15 @@ class Problems:
         self.items: list[Problem] = []
 
     def add(self, sheet: str, coord: str, message: str) -> None:
+        """Record a problem at ``sheet!coord`` (e.g. ``"Exchanges", "D14"``)."""
         self.items.append(Problem(f"{self.label}, {sheet}!{coord}", message))
 
     def add_file(self, message: str) -> None:
+        """Record a problem of the whole file (not of one cell)."""
         self.items.append(Problem(self.label, message))
 
     def raise_if_any(self) -> None:
+        """Raise an :class:`InputFileError` listing every problem recorded, if any."""
         if self.items:
             raise InputFileError(self.items)
 

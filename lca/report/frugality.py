@@ -267,6 +267,14 @@ def comparison_blocks(name_a: str, result_a, name_b: str, result_b, paired=None)
 
 
 def fmt_unit(indicator) -> str:
+    """The unit of ``indicator`` as reports print it.
+
+    Examples
+    --------
+    >>> from lca.indicators import get_indicator
+    >>> fmt_unit(get_indicator("GWP"))
+    'kg CO2 eq'
+    """
     from lca.units import format_unit
 
     return format_unit(indicator.unit)
