@@ -149,10 +149,11 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from lca.io.loaders import load_checked
     from lca.report.commands import write_report
 
     model = lca.load(args.inventory) if args.inventory else lca.bloom()
-    other = lca.load(args.compare) if args.compare else None
+    other = load_checked(args.compare) if args.compare else None
     source = Path(args.inventory).name if args.inventory else "shipped BLOOM case"
     path = write_report(
         model, args.out, args.format, source=source, iterations=args.iterations, seed=args.seed, other=other
@@ -173,13 +174,18 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
 
 def _compare(args: argparse.Namespace) -> int:
     from lca.io.datafile import check_output_path, write_atomic
+    from lca.io.loaders import load_checked
     from lca.report.commands import compare_alternatives, format_for
 
     fmt = format_for(args.out or "x.html", None)
     if args.out:
         check_output_path(args.out)
     text, page = compare_alternatives(
-        lca.load(args.inventory), lca.load(args.other), fmt=fmt, iterations=args.iterations, seed=args.seed
+        load_checked(args.inventory),
+        load_checked(args.other),
+        fmt=fmt,
+        iterations=args.iterations,
+        seed=args.seed,
     )
     print(text)
     if args.out:

@@ -293,3 +293,18 @@ def test_a_formula_that_overflows_says_so():
         match=r"parameter 'energy': formula '10.0 \*\* 400' gives a number too large for a float",
     ):
         lca.build_matrices(model)
+
+
+@pytest.mark.parametrize("command", ["compare", "report"])
+def test_cli_two_inventories_name_the_one_at_fault(tmp_path, capsys, command):
+    good = write(tmp_path, GOOD)
+    bad = write(tmp_path, GOOD.replace("phase: training", "phase: train"), name="bad.yaml")
+    out = tmp_path / "report.html"
+    argv = ["compare", str(good), str(bad)] if command == "compare" else ["report", str(good)]
+    if command == "report":
+        argv += ["--compare", str(bad), "--out", str(out)]
+    assert main(argv) == 2
+    line = one_error_line(capsys)
+    assert line.startswith(f"error: {bad}: activity 'job'")  # not the first file, which is good
+    assert "phase 'train' is not one of" in line
+    assert not out.exists()
