@@ -308,3 +308,12 @@ def test_cli_two_inventories_name_the_one_at_fault(tmp_path, capsys, command):
     assert line.startswith(f"error: {bad}: activity 'job'")  # not the first file, which is good
     assert "phase 'train' is not one of" in line
     assert not out.exists()
+
+
+def test_unknown_unit_message_is_the_style_guide_s():
+    # style.md: "unit 'kWhh' is not a unit; did you mean 'kWh'?", with nothing after it
+    model = grid_and_job()
+    model.parameters["energy"].unit = "kWhh"
+    with pytest.raises(UnitError) as info:
+        lca.build_matrices(model)
+    assert str(info.value) == "parameter 'energy' unit: unit 'kWhh' is not a unit; did you mean 'kWh'?"
