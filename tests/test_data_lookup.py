@@ -89,6 +89,18 @@ def test_cli_show_unknown_exits_2_with_a_suggestion(capsys):
     assert capsys.readouterr().err.strip() == "error: no grid entry 'FRA'; did you mean 'FR'?"
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("grid/XX", "error: no grid entry 'XX' (`lca data list grid` lists them)"),
+        ("zzzzzz", "error: no dataset entry 'zzzzzz' (`lca data list` lists them)"),
+    ],
+)
+def test_cli_show_unknown_without_a_close_name_says_where_to_look(capsys, name, expected):
+    assert main(["data", "show", name]) == 2
+    assert capsys.readouterr().err.strip() == expected
+
+
 def test_docs_coverage_table_matches_the_data():
     docs = (datasets_dir().parent / "docs" / "data.md").read_text(encoding="utf-8")
     assert coverage_markdown() in docs

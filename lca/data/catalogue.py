@@ -85,7 +85,8 @@ class Catalogue:
         folded = [n for n in table if n.casefold() == str(name).casefold()]
         if len(folded) == 1:
             return table[folded[0]]
-        raise DataNotFound(f"no {category} entry '{name}'{_suggest(name, table)}")
+        hint = _suggest(name, table) or f" (`lca data list {category}` lists them)"
+        raise DataNotFound(f"no {category} entry '{name}'{hint}")
 
     def lookup(self, ref: str) -> Entry:
         """An entry from ``"category/name"``, or from a bare name found in one category."""
@@ -105,7 +106,8 @@ class Catalogue:
         if len(hits) > 1:
             raise DataNotFound(f"'{ref}' is in several datasets: {', '.join(e.ref for e in hits)}; say which")
         every = [n for table in self.entries.values() for n in table]
-        raise DataNotFound(f"no dataset entry '{ref}'{_suggest(ref, every + self.names())}")
+        hint = _suggest(ref, every + self.names()) or " (`lca data list` lists them)"
+        raise DataNotFound(f"no dataset entry '{ref}'{hint}")
 
     def _category(self, category: str) -> str:
         if category not in CATEGORIES:
