@@ -30,7 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except LcaError as exc:
-        where = f"{args.inventory}: " if getattr(args, "inventory", None) else ""
+        option = str(exc).startswith("--")  # about an option, not the inventory
+        where = f"{args.inventory}: " if getattr(args, "inventory", None) and not option else ""
         print(f"error: {where}{exc}", file=sys.stderr)
         return 2
 
