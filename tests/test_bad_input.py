@@ -322,3 +322,21 @@ def test_unknown_unit_message_is_the_style_guide_s():
     with pytest.raises(UnitError) as info:
         lca.build_matrices(model)
     assert str(info.value) == "parameter 'energy' unit: unit 'kWhh' is not a unit; did you mean 'kWh'?"
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("info: 3", "inv.yaml, info: expected a mapping of field: text"),
+        ("sources: 3", "inv.yaml, sources: expected a mapping of key: reference"),
+        ("indicators: 3", "inv.yaml, indicators: expected a list"),
+        ("indicators: GWP", "inv.yaml, indicators: expected a list"),  # not ['G', 'W', 'P']
+    ],
+)
+def test_top_level_fields_of_the_wrong_kind_are_located(tmp_path, capsys, field, expected):
+    path = write(tmp_path, GOOD + field + "\n")
+    with pytest.raises(InputFileError) as info:
+        lca.load(path)
+    assert [str(p) for p in info.value.problems] == [expected]
+    assert main(["run", str(path)]) == 2
+    assert one_error_line(capsys) == f"error: {expected}"

@@ -90,11 +90,13 @@ def model_from_dict(data: Any, label: str = "inventory") -> Model:
     if data.get("format", FORMAT) != FORMAT:
         problems.append(Problem(f"{label}, format", f"'{data.get('format')}' is not '{FORMAT}'"))
     model = Model(str(data.get("name") or Path(label).stem), str(data.get("description") or ""))
-    model.info = dict(data.get("info") or {})
-    if data.get("sources"):
-        model.info["sources"] = dict(data["sources"])
-    if data.get("indicators"):
-        model.info["indicators"] = list(data["indicators"])
+    model.info = dict(_mapping(data.get("info"), f"{label}, info", problems, "a mapping of field: text"))
+    sources = _mapping(data.get("sources"), f"{label}, sources", problems, "a mapping of key: reference")
+    if sources:
+        model.info["sources"] = dict(sources)
+    indicators = _sequence(data.get("indicators"), f"{label}, indicators", problems)
+    if indicators:
+        model.info["indicators"] = list(indicators)
 
     for name, spec in _mapping(data.get("parameters"), f"{label}, parameters", problems).items():
         where = f"{label}, parameters.{name}"
@@ -403,11 +405,13 @@ def _unknown_keys(
     problems.append(Problem(where, message))
 
 
-def _mapping(value: Any, where: str, problems: list[Problem]) -> Mapping[str, Any]:
+def _mapping(
+    value: Any, where: str, problems: list[Problem], expected: str = "a mapping of name: {amount, unit, ...}"
+) -> Mapping[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        problems.append(Problem(where, "expected a mapping of name: {amount, unit, ...}"))
+        problems.append(Problem(where, f"expected {expected}"))
         return {}
     return value
 
