@@ -525,6 +525,8 @@ def _demand(model: Model, index: dict[str, int], units: list[pint.Unit]) -> np.n
         raise InventoryError(f"model '{model.name}' has no functional unit")
     if fu.activity not in index:
         raise InventoryError(f"functional unit: no activity '{fu.activity}'{suggest(fu.activity, index)}")
+    if not float(fu.amount) > 0:
+        raise InventoryError(f"functional unit: amount is {fu.amount}, expected > 0")
     j = index[fu.activity]
     unit = parse_unit(fu.unit, "functional unit unit") if fu.unit else units[j]
     vector[j] = float(fu.amount) * conversion_factor(unit, units[j], "functional unit")

@@ -340,3 +340,23 @@ def test_top_level_fields_of_the_wrong_kind_are_located(tmp_path, capsys, field,
     assert [str(p) for p in info.value.problems] == [expected]
     assert main(["run", str(path)]) == 2
     assert one_error_line(capsys) == f"error: {expected}"
+
+
+@pytest.mark.parametrize("amount", [0, -1])
+def test_functional_unit_amount_must_be_positive(tmp_path, amount):
+    # 0 was read as 1 (an `or` default) and -1 gave negative impacts
+    text = GOOD.replace(
+        "functional_unit: {activity: job, amount: 1,", f"functional_unit: {{activity: job, amount: {amount},"
+    )
+    with pytest.raises(InventoryError) as info:
+        lca.solve(lca.load(write(tmp_path, text)))
+    assert str(info.value) == f"functional unit: amount is {float(amount)}, expected > 0"
+
+
+def test_a_field_error_is_located_once(tmp_path):
+    text = GOOD.replace("{code: job, name: job,", "{code: job, name: job, production: abc,")
+    with pytest.raises(InputFileError) as info:
+        lca.load(write(tmp_path, text))
+    assert [str(p) for p in info.value.problems] == [
+        "inv.yaml, activities.job.production: 'abc' is not a number"
+    ]

@@ -127,7 +127,10 @@ def model_from_dict(data: Any, label: str = "inventory") -> Model:
         where = f"{label}, functional_unit"
         amount = _record(where, problems, _number, fu.get("amount", 1), "amount")
         model.functional_unit = FunctionalUnit(
-            str(fu["activity"]), amount or 1.0, str(fu.get("unit") or ""), str(fu.get("description") or "")
+            str(fu["activity"]),
+            1.0 if amount is None else amount,
+            str(fu.get("unit") or ""),
+            str(fu.get("description") or ""),
         )
     if problems:
         raise InputFileError(problems)
@@ -389,7 +392,12 @@ def _record(where: str, problems: list[Problem], build: Callable[..., T], *args:
         problems.extend(exc.problems)
     except LcaError as exc:
         message = str(exc)
-        problems.append(Problem(where, message.removeprefix(f"{where}: ")))
+        rest = message.removeprefix(where)
+        if rest.startswith(".") and ": " in rest:  # already located in a field: where.production
+            field, message = rest.split(": ", 1)
+            problems.append(Problem(where + field, message))
+        else:
+            problems.append(Problem(where, message.removeprefix(f"{where}: ")))
     return None
 
 
