@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from lca.errors import UncertaintyError
-from lca.uncertainty.pedigree import pedigree_sigma
+from lca.uncertainty.pedigree import check_scores, pedigree_sigma
 
 UNDEFINED, NONE, LOGNORMAL, NORMAL, UNIFORM, TRIANGULAR = 0, 1, 2, 3, 4, 5
 
@@ -158,7 +158,7 @@ class Uncertainty:
             result = cls(kind, loc=float(amount))
         elif kind == LOGNORMAL:
             if "pedigree" in spec:
-                pedigree = tuple(spec["pedigree"])
+                pedigree = check_scores(spec["pedigree"], where)
                 basic = num.get("basic_variance", 0.0006)
                 sigma = pedigree_sigma(pedigree, basic, where)
             elif "gsd" in spec:
