@@ -360,3 +360,16 @@ def test_a_field_error_is_located_once(tmp_path):
     assert [str(p) for p in info.value.problems] == [
         "inv.yaml, activities.job.production: 'abc' is not a number"
     ]
+
+
+def test_an_impact_that_overflows_is_named():
+    # 1e306 kg CO2 eq/kWh is a float, but x 1,000 kWh = 1e309 kg > 1.8e308 (it printed 'inf')
+    model = grid_and_job()
+    model.activities["grid"].exchanges[0].amount = 1e306
+    model.activities["grid"].exchanges[0].unit = "kg CO2 eq"
+    with pytest.raises(InventoryError) as info:
+        lca.solve(model)
+    assert str(info.value) == (
+        "activity 'grid': its GWP impact is inf (too large for a float); "
+        "check its amounts and those of what it uses for a huge number"
+    )
