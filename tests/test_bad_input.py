@@ -373,3 +373,23 @@ def test_an_impact_that_overflows_is_named():
         "activity 'grid': its GWP impact is inf (too large for a float); "
         "check its amounts and those of what it uses for a huge number"
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # 5 was a TypeError; "WATER" was read as the codes W, A, T, E, R
+        ("{code: job, name: job,", "{code: job, name: job, missing: 5,", "activities.job.missing: 5 is not"),
+        ("{code: job, name: job,", "{code: job, name: job, missing: WATER,", "missing: 'WATER' is not"),
+        (
+            "name: job\n",
+            "name: job\nindicators: [5]\n",
+            "indicators: expected indicator codes such as GWP, got [5]",
+        ),
+    ],
+)
+def test_lists_of_indicator_codes_are_checked(tmp_path, old, new, expected):
+    assert old in GOOD
+    with pytest.raises(InputFileError) as info:
+        lca.load(write(tmp_path, GOOD.replace(old, new, 1)))
+    assert len(info.value.problems) == 1 and expected in str(info.value.problems[0])

@@ -95,7 +95,11 @@ def model_from_dict(data: Any, label: str = "inventory") -> Model:
     if sources:
         model.info["sources"] = dict(sources)
     indicators = _sequence(data.get("indicators"), f"{label}, indicators", problems)
-    if indicators:
+    if not all(isinstance(code, str) for code in indicators):
+        problems.append(
+            Problem(f"{label}, indicators", f"expected indicator codes such as GWP, got {indicators}")
+        )
+    elif indicators:
         model.info["indicators"] = list(indicators)
 
     for name, spec in _mapping(data.get("parameters"), f"{label}, parameters", problems).items():
@@ -204,7 +208,7 @@ def _activity(spec: Any, where: str, problems: list[Problem]) -> Activity:
         exchanges=exchanges,
         location=str(spec.get("location") or ""),
         production=_number(spec.get("production", 1.0), f"{where}.production"),
-        missing=tuple(str(m) for m in spec.get("missing") or ()),
+        missing=_codes(spec.get("missing"), f"{where}.missing"),
         source=str(spec.get("source") or ""),
         comment=str(spec.get("comment") or ""),
     )
@@ -443,6 +447,15 @@ def _amount(value: Any) -> float | str:
 
 def _optional_amount(value: Any) -> float | str | None:
     return None if value is None else _amount(value)
+
+
+def _codes(value: Any, where: str) -> tuple[str, ...]:
+    """Indicator codes listed in a data file (``missing: [WATER]``)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise LcaError(f"{where}: {value!r} is not a list of indicator codes, e.g. [WATER]")
+    return tuple(value)
 
 
 def _number(value: Any, where: str) -> float:
