@@ -65,3 +65,11 @@ def test_pedigree_that_is_not_a_list_is_named(pedigree):
         Uncertainty.from_spec(spec, 57.0, "parameters.grid")
     expected = f"parameters.grid: pedigree is {pedigree!r}, expected a list of 5 scores, e.g. [2, 3, 1, 2, 4]"
     assert str(info.value) == expected
+
+
+@pytest.mark.parametrize("distribution", [13, 10**20, "13"])
+def test_an_unknown_distribution_id_is_named(distribution):
+    # an int that is not a stats_arrays id recursed forever (RecursionError); ids are 0-12
+    with pytest.raises(UncertaintyError) as info:
+        Uncertainty.from_spec({"distribution": distribution}, 57.0, "parameters.grid")
+    assert str(info.value).startswith(f"parameters.grid: distribution '{distribution}' is not supported")

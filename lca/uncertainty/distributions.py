@@ -297,7 +297,7 @@ def _kind(value: Any, spec: Mapping[str, Any], where: str) -> int:
         if value in NAMES:
             return value
     text = str(value).strip().lower()
-    if text.isdigit():
+    if text.isdigit() and not isinstance(value, int):  # "2": an id written as text
         return _kind(int(text), spec, where)
     if text in DISTRIBUTION_IDS:
         return DISTRIBUTION_IDS[text]
