@@ -65,6 +65,7 @@ def test_cli_report_writes_three_formats(tmp_path):
     for name in ("r.html", "r.md", "r.xlsx"):
         assert main(["report", str(CASE), "--out", str(tmp_path / name)]) == 0
     assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
+    # BLOOM total 50,892.56 kg CO2 eq (hand calculation in test_report_bloom.py), 4 significant digits
     assert "| total | 50,890 |" in (tmp_path / "r.md").read_text()
     book = openpyxl.load_workbook(io.BytesIO((tmp_path / "r.xlsx").read_bytes()))
     # BLOOM total by hand (tests/report/test_report_bloom.py): 3,636.15 + 7,575.31 + 24,692.17
@@ -86,6 +87,7 @@ def test_cli_report_bad_input_leaves_nothing(tmp_path, capsys):
 def test_cli_compare_prints_the_ratio(tmp_path, capsys):
     assert main(["compare", str(CASE), str(CASE), "--out", str(tmp_path / "c.md")]) == 0
     text = capsys.readouterr().out
+    # the same inventory twice: 50,892.56 kg each (test_report_bloom.py), ratio 1
     assert "| GWP | kg CO2 eq | 50,890 | 50,890 | 1 |" in text
     assert "BLOOM vs BLOOM (B)" in (tmp_path / "c.md").read_text()
 
