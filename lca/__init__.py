@@ -27,6 +27,7 @@ from lca.errors import (
     InputFileError,
     InventoryError,
     LcaError,
+    OutputError,
     UncertaintyError,
     UnitError,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "Matrices",
     "Model",
     "MonteCarloResult",
+    "OutputError",
     "Parameter",
     "Q_",
     "Result",
