@@ -393,3 +393,22 @@ def test_lists_of_indicator_codes_are_checked(tmp_path, old, new, expected):
     with pytest.raises(InputFileError) as info:
         lca.load(write(tmp_path, GOOD.replace(old, new, 1)))
     assert len(info.value.problems) == 1 and expected in str(info.value.problems[0])
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (["run", "{long}.yaml"], "cannot be read (File name too long)"),
+        (["run", "{long}.xlsx"], "cannot be read (File name too long)"),
+        (["template", "{long}.xlsx"], "cannot write it (File name too long)"),
+        (["report", "{inv}", "--out", "{long}.html"], "cannot write it (File name too long)"),
+    ],
+)
+def test_cli_file_name_too_long(tmp_path, capsys, command, expected):
+    # 300 characters > 255, the longest file name of common file systems (ENAMETOOLONG)
+    long = tmp_path / ("a" * 300)
+    argv = [a.format(long=long, inv=write(tmp_path, GOOD)) for a in command]
+    assert main(argv) == 2
+    path = next(a for a in argv if "aaaa" in a)
+    assert one_error_line(capsys) == f"error: {path}: {expected}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inv.yaml"]

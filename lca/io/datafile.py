@@ -68,8 +68,9 @@ def load_model(path: str | os.PathLike[str]) -> Model:
     """
     path = Path(path)
     label = path.name
-    if not path.is_file():
-        raise InputFileError([Problem(str(path), missing_file(path))])
+    problem = file_problem(path)
+    if problem:
+        raise InputFileError([Problem(str(path), problem)])
     if path.stat().st_size > MAX_BYTES:
         raise InputFileError([Problem(label, f"file is larger than {MAX_BYTES // 2**20} MiB")])
     try:
@@ -324,15 +325,20 @@ def dump_model(model: Model, path: str | os.PathLike[str]) -> None:
     write_atomic(path, text.encode("utf-8"))
 
 
-def missing_file(path: Path) -> str:
-    """What to say about an input ``path`` that is not a file.
+def file_problem(path: Path) -> str | None:
+    """What is wrong with an input ``path`` that should be a readable file (None if nothing).
 
     Examples
     --------
-    >>> missing_file(Path("."))
+    >>> file_problem(Path("."))
     'is a folder; expected a file'
     """
-    return "is a folder; expected a file" if path.is_dir() else "no such file"
+    try:
+        if path.is_file():
+            return None
+        return "is a folder; expected a file" if path.is_dir() else "no such file"
+    except OSError as exc:  # a name too long, a loop of links...
+        return f"cannot be read ({exc.strerror})"
 
 
 def write_atomic(path: str | os.PathLike[str], payload: bytes) -> None:
@@ -375,9 +381,13 @@ def check_output_path(path: str | os.PathLike[str]) -> None:
     lca.errors.OutputError: nodir/report.html: folder 'nodir' does not exist; create it first
     """
     path = Path(path)
-    if path.is_dir():
+    try:
+        is_dir, folder_exists = path.is_dir(), path.parent.is_dir()
+    except OSError as exc:  # a name too long...
+        raise OutputError(f"{path}: cannot write it ({exc.strerror})") from None
+    if is_dir:
         raise OutputError(f"{path}: is a folder; expected a file name")
-    if not path.parent.is_dir():
+    if not folder_exists:
         raise OutputError(f"{path}: folder '{path.parent}' does not exist; create it first")
 
 

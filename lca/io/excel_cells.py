@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from lca.errors import InputFileError, Problem
 from lca.inventory import suggest
-from lca.io.datafile import missing_file
+from lca.io.datafile import file_problem
 from lca.io.excel_layout import AMOUNT, NUMBER, SCORE, SHEETS, Column
 
 MAX_BYTES = 20 * 1024 * 1024  #: largest workbook file accepted
@@ -97,8 +97,9 @@ class Problems:
 def check_file(path: Path) -> None:
     """Refuse what is not a reasonable ``.xlsx`` workbook, before parsing it."""
     label = path.name
-    if not path.is_file():
-        raise InputFileError([Problem(str(path), missing_file(path))])
+    problem = file_problem(path)
+    if problem:
+        raise InputFileError([Problem(str(path), problem)])
     if path.suffix.lower() != ".xlsx":
         raise InputFileError([Problem(label, f"'{path.suffix}' is not .xlsx; save the workbook as .xlsx")])
     size = path.stat().st_size
