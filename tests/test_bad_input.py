@@ -412,3 +412,17 @@ def test_cli_file_name_too_long(tmp_path, capsys, command, expected):
     path = next(a for a in argv if "aaaa" in a)
     assert one_error_line(capsys) == f"error: {path}: {expected}"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inv.yaml"]
+
+
+@pytest.mark.parametrize("name", ["inv.yaml", "inv.xlsx"])
+def test_cli_input_that_cannot_be_read(tmp_path, capsys, monkeypatch, name):
+    # as a file without read permission does (the tests may run as root, who reads anything)
+    path = write(tmp_path, GOOD, name=name)
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_text", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
+    assert main(["run", str(path)]) == 2
+    assert one_error_line(capsys) == f"error: {name}: cannot be read (Permission denied)"

@@ -79,6 +79,8 @@ def load_model(path: str | os.PathLike[str]) -> Model:
         where = getattr(exc, "problem_mark", None)
         place = f"{label}, line {where.line + 1}" if where else label
         raise InputFileError([Problem(place, f"not valid YAML ({getattr(exc, 'problem', exc)})")]) from None
+    except OSError as exc:  # no permission to read it...
+        raise InputFileError([Problem(label, f"cannot be read ({exc.strerror})")]) from None
     return model_from_dict(data, label)
 
 

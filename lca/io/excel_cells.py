@@ -107,8 +107,11 @@ def check_file(path: Path) -> None:
         raise InputFileError(
             [Problem(label, f"file is {size / 2**20:.1f} MiB, larger than {MAX_BYTES // 2**20} MiB")]
         )
-    with path.open("rb") as handle:
-        magic = handle.read(4)
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:  # no permission to read it...
+        raise InputFileError([Problem(label, f"cannot be read ({exc.strerror})")]) from None
     if magic != _ZIP_MAGIC:
         what = "an old .xls (OLE) file" if magic == b"\xd0\xcf\x11\xe0" else "not a zip container"
         raise InputFileError([Problem(label, f"not an xlsx workbook ({what}); save it as .xlsx from Excel")])
