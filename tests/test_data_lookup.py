@@ -104,3 +104,13 @@ def test_cli_show_unknown_without_a_close_name_says_where_to_look(capsys, name, 
 def test_docs_coverage_table_matches_the_data():
     docs = (datasets_dir().parent / "docs" / "data.md").read_text(encoding="utf-8")
     assert coverage_markdown() in docs
+
+
+def test_a_user_file_that_is_not_utf8_is_located(tmp_path):
+    # was a UnicodeDecodeError traceback: 0xff never starts a UTF-8 character
+    (tmp_path / "grid.csv").write_bytes(b"name,unit\nFR,\xff\n")
+    with pytest.raises(InputFileError) as info:
+        load_catalogue([tmp_path])
+    assert [str(p) for p in info.value.problems] == [
+        f"{tmp_path / 'grid.csv'}: cannot be read as a UTF-8 CSV file (invalid start byte)"
+    ]

@@ -168,26 +168,34 @@ def read_entries(
     value_columns = {f"{f}{s}" for f in fields for s in VALUE_SUFFIXES}
     entries: list[Entry] = []
     seen: set[str] = set()
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        lacking = [c for c in ("name", "unit") if c not in header]
-        if lacking:
-            problems.append(Problem(str(path), f"missing column(s) {', '.join(lacking)}"))
-            return []
-        extra = [c for c in header if c not in value_columns and c not in BASE_COLUMNS]
-        for line, row in enumerate(reader, start=2):
-            where = f"{path.name}, line {line}"
-            try:
-                entry = _entry(row, category, fields, extra, where, str(path))
-            except ValueError as exc:
-                problems.append(Problem(where, str(exc)))
-                continue
-            if entry.name in seen:
-                problems.append(Problem(where, f"name '{entry.name}' is used twice"))
-            seen.add(entry.name)
-            entries.append(entry)
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            lacking = [c for c in ("name", "unit") if c not in header]
+            if lacking:
+                problems.append(Problem(str(path), f"missing column(s) {', '.join(lacking)}"))
+                return []
+            extra = [c for c in header if c not in value_columns and c not in BASE_COLUMNS]
+            for line, row in enumerate(reader, start=2):
+                where = f"{path.name}, line {line}"
+                try:
+                    entry = _entry(row, category, fields, extra, where, str(path))
+                except ValueError as exc:
+                    problems.append(Problem(where, str(exc)))
+                    continue
+                if entry.name in seen:
+                    problems.append(Problem(where, f"name '{entry.name}' is used twice"))
+                seen.add(entry.name)
+                entries.append(entry)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        problems.append(Problem(str(path), f"cannot be read as a UTF-8 CSV file ({_reason(exc)})"))
+        return []
     return entries
+
+
+def _reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or getattr(exc, "reason", None) or str(exc)
 
 
 def _entry(
