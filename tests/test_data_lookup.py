@@ -114,3 +114,14 @@ def test_a_user_file_that_is_not_utf8_is_located(tmp_path):
     assert [str(p) for p in info.value.problems] == [
         f"{tmp_path / 'grid.csv'}: cannot be read as a UTF-8 CSV file (invalid start byte)"
     ]
+
+
+def test_user_rows_with_too_many_or_too_few_cells_are_located(tmp_path):
+    # extra cells were dropped silently (csv.DictReader keeps them under None), missing ones read as blank
+    (tmp_path / "eol.csv").write_text("name,unit,gwp\nX,kg,1,2,3\nY,kg\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as info:
+        load_catalogue([tmp_path])
+    assert [str(p) for p in info.value.problems] == [
+        "eol.csv, line 2: 5 cells, but the header has 3 columns",
+        "eol.csv, line 3: 2 cells, but the header has 3 columns",
+    ]

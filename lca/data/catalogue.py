@@ -179,6 +179,14 @@ def read_entries(
             extra = [c for c in header if c not in value_columns and c not in BASE_COLUMNS]
             for line, row in enumerate(reader, start=2):
                 where = f"{path.name}, line {line}"
+                cells = (
+                    len(row) - 1 + len(row[None]) if None in row else sum(v is not None for v in row.values())
+                )
+                if cells != len(header):
+                    problems.append(
+                        Problem(where, f"{cells} cells, but the header has {len(header)} columns")
+                    )
+                    continue
                 try:
                     entry = _entry(row, category, fields, extra, where, str(path))
                 except ValueError as exc:
