@@ -1,11 +1,18 @@
 """lca: life-cycle assessment of AI models.
 
-Build or load an inventory, compile it to matrices, solve, report::
+Build or load an inventory, compile it to matrices, solve, report:
 
-    import lca
-    model = lca.load("datasets/cases/bloom.yaml")   # or lca.bloom()
-    result = lca.solve(model)
-    result.phase_table()
+>>> import lca
+>>> model = lca.load(lca.datasets_dir() / "cases" / "bloom.yaml")  # or lca.bloom()
+>>> result = lca.solve(model)
+>>> list(result.phase_table().index)
+['manufacturing', 'training', 'deployment', 'total']
+
+BLOOM's GWP by hand (Luccioni et al. 2023 inputs): 3,636.15 + 7,575.31 kg embodied,
+24,692.17 + 14,628.82 kg training energy, 360.12 kg deployment = 50,892.56 kg.
+
+>>> round(result.total("GWP").to("t CO2 eq").magnitude, 1)
+50.9
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from lca.errors import (
     InputFileError,
     InventoryError,
     LcaError,
+    OutputError,
     UncertaintyError,
     UnitError,
 )
@@ -70,6 +78,7 @@ __all__ = [
     "Matrices",
     "Model",
     "MonteCarloResult",
+    "OutputError",
     "Parameter",
     "Q_",
     "Result",

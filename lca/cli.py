@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 import lca
-from lca.errors import InputFileError, LcaError
+from lca.errors import InputFileError, LcaError, OutputError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -26,8 +26,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
+    except OutputError as exc:  # the message starts with the output path
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except LcaError as exc:
-        where = f"{args.inventory}: " if getattr(args, "inventory", None) else ""
+        option = str(exc).startswith("--")  # about an option, not the inventory
+        where = f"{args.inventory}: " if getattr(args, "inventory", None) and not option else ""
         print(f"error: {where}{exc}", file=sys.stderr)
         return 2
 
@@ -58,6 +62,9 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from lca.report.commands import check_iterations
+
+    check_iterations(args.iterations or 0, args.seed)
     model = lca.load(args.inventory) if args.inventory else lca.bloom()
     demand = None
     if args.demand:
@@ -143,10 +150,11 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from lca.io.loaders import load_checked
     from lca.report.commands import write_report
 
     model = lca.load(args.inventory) if args.inventory else lca.bloom()
-    other = lca.load(args.compare) if args.compare else None
+    other = load_checked(args.compare) if args.compare else None
     source = Path(args.inventory).name if args.inventory else "shipped BLOOM case"
     path = write_report(
         model, args.out, args.format, source=source, iterations=args.iterations, seed=args.seed, other=other
@@ -166,12 +174,19 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from lca.io.datafile import write_atomic
+    from lca.io.datafile import check_output_path, write_atomic
+    from lca.io.loaders import load_checked
     from lca.report.commands import compare_alternatives, format_for
 
     fmt = format_for(args.out or "x.html", None)
+    if args.out:
+        check_output_path(args.out)
     text, page = compare_alternatives(
-        lca.load(args.inventory), lca.load(args.other), fmt=fmt, iterations=args.iterations, seed=args.seed
+        load_checked(args.inventory),
+        load_checked(args.other),
+        fmt=fmt,
+        iterations=args.iterations,
+        seed=args.seed,
     )
     print(text)
     if args.out:
@@ -255,11 +270,14 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _check_output(path: str, suffix: str | tuple[str, ...], force: bool) -> None:
+    from lca.io.datafile import check_output_path
+
     suffixes = (suffix,) if isinstance(suffix, str) else suffix
     if Path(path).suffix.lower() not in suffixes:
-        raise LcaError(f"{path}: expected a file name ending in {' or '.join(suffixes)}")
+        raise OutputError(f"{path}: expected a file name ending in {' or '.join(suffixes)}")
+    check_output_path(path)
     if Path(path).exists() and not force:
-        raise LcaError(f"{path} exists; use --force to overwrite it")
+        raise OutputError(f"{path} exists; use --force to overwrite it")
 
 
 #: Each adds one sub-command to the parser; a new command is one function and one line here.

@@ -199,11 +199,13 @@ def build_matrices(model: Model) -> Matrices:
             if exc.input in index:
                 i = index[exc.input]
                 amount = _compile_exchange(exc, units[i], -1.0, units[j], params, where)
-                tech.append((i, j, amount, amount.evaluate(params.base_values)))
+                tech.append((i, j, amount, _finite(amount.evaluate(params.base_values), where)))
             elif exc.input in flow_index:
                 target = parse_unit(flows[exc.input].unit, f"flow '{exc.input}' unit")
                 amount = _compile_exchange(exc, target, 1.0, units[j], params, where)
-                bio.append((flow_index[exc.input], j, amount, amount.evaluate(params.base_values)))
+                bio.append(
+                    (flow_index[exc.input], j, amount, _finite(amount.evaluate(params.base_values), where))
+                )
             elif exc.input in out_of_scope:
                 continue  # an indicator the model does not assess (its `indicators` list)
             else:
@@ -456,7 +458,11 @@ def _evaluate_quantity(
         raise UnitError(f"{where}: formula '{formula}' mixes units that do not convert ({exc})") from None
     except pint.errors.PintError as exc:
         raise UnitError(f"{where}: formula '{formula}': {exc}") from None
-    except (ZeroDivisionError, OverflowError, FloatingPointError, ValueError) as exc:
+    except OverflowError:
+        raise FormulaError(
+            f"{where}: formula '{formula}' gives a number too large for a float (> 1.8e308)"
+        ) from None
+    except (ZeroDivisionError, FloatingPointError, ValueError) as exc:
         raise FormulaError(f"{where}: formula '{formula}' cannot be evaluated ({exc})") from None
     if not isinstance(value, pint.Quantity):
         value = Q_(float(value), ureg.dimensionless)
@@ -466,6 +472,16 @@ def _evaluate_quantity(
 
 
 # -- checks ---------------------------------------------------------------------------------
+def _finite(value: float, where: str) -> float:
+    """``value`` (a matrix entry in canonical units) if finite, else a located error."""
+    if not np.isfinite(value):
+        raise InventoryError(
+            f"{where}: the amount overflows to {abs(value)} once converted to SI units; "
+            "expected a finite number (is it too large?)"
+        )
+    return value
+
+
 def _indicators(model: Model) -> list[Indicator]:
     codes = model.info.get("indicators")
     if codes:
@@ -509,6 +525,8 @@ def _demand(model: Model, index: dict[str, int], units: list[pint.Unit]) -> np.n
         raise InventoryError(f"model '{model.name}' has no functional unit")
     if fu.activity not in index:
         raise InventoryError(f"functional unit: no activity '{fu.activity}'{suggest(fu.activity, index)}")
+    if not float(fu.amount) > 0:
+        raise InventoryError(f"functional unit: amount is {fu.amount}, expected > 0")
     j = index[fu.activity]
     unit = parse_unit(fu.unit, "functional unit unit") if fu.unit else units[j]
     vector[j] = float(fu.amount) * conversion_factor(unit, units[j], "functional unit")

@@ -30,6 +30,13 @@ class UncertaintyError(LcaError, ValueError):
     """An uncertainty description is invalid (bounds, spread, unsupported distribution)."""
 
 
+class OutputError(LcaError, OSError):
+    """An output file cannot be written where asked (no such folder, a folder, no permission).
+
+    The message starts with the output path, so the CLI prints it as it is.
+    """
+
+
 class DataNotFound(LcaError, KeyError):
     """A name was looked up in the shipped data or an inventory and is not there."""
 

@@ -75,8 +75,10 @@ class Solver:
         vector = demand if isinstance(demand, np.ndarray) else m.demand_vector(demand)
         supply = self.supply(vector)
         cb = (m.characterisation @ m.biosphere).toarray()  # indicators x activities
-        direct = cb * supply[None, :]
-        attributed = _attribute(m, supply, direct, self._unit_background, vector)
+        with np.errstate(over="ignore", invalid="ignore"):
+            direct = cb * supply[None, :]
+            attributed = _attribute(m, supply, direct, self._unit_background, vector)
+        _check_finite(m, direct, attributed)
         return Result(m, vector, supply, direct, attributed)
 
 
@@ -188,6 +190,18 @@ def solve(model: Model | Matrices, demand: Mapping[str, float] | None = None) ->
 
 
 # -- internals --------------------------------------------------------------------------------
+def _check_finite(m: Matrices, direct: np.ndarray, attributed: np.ndarray) -> None:
+    """A located error when an impact overflows the floats (a huge amount somewhere)."""
+    for table in (direct, attributed):
+        bad = np.argwhere(~np.isfinite(table))
+        if len(bad):
+            i, j = bad[0]
+            raise InventoryError(
+                f"activity '{m.activities[j]}': its {m.indicators[i].code} impact is {table[i, j]} "
+                "(too large for a float); check its amounts and those of what it uses for a huge number"
+            )
+
+
 def _factorise(matrix: sp.spmatrix, what: str):
     try:
         lu = spla.splu(sp.csc_matrix(matrix))

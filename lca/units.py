@@ -81,9 +81,9 @@ def parse_unit(text: str, field: str) -> pint.Unit:
         return ureg.dimensionless
     try:
         return ureg.Unit(text)
-    except (pint.errors.UndefinedUnitError, AttributeError, ValueError, TypeError) as exc:
+    except (pint.errors.UndefinedUnitError, AttributeError, ValueError, TypeError):
         hint = _suggest_unit(text)
-        raise UnitError(f"{field}: unit '{text}' is not a unit{hint} ({exc.__class__.__name__})") from None
+        raise UnitError(f"{field}: unit '{text}' is not a unit{hint}") from None
     except Exception as exc:  # pint's parser raises several kinds on garbage
         raise UnitError(f"{field}: unit '{text}' cannot be parsed ({exc})") from None
 

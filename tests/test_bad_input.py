@@ -1,6 +1,7 @@
 """Bad input gets a clear error saying what and where; the CLI exits 2 with one line."""
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -148,6 +149,10 @@ def test_cli_runs_a_file(tmp_path, capsys):
     assert main(["run", str(write(tmp_path, GOOD))]) == 0
     out = capsys.readouterr().out
     assert "training" in out and "57" in out  # 1,000 kWh x 57 g = 57 kg
+    # the GWP column of each row: 1,000 kWh x 57 g CO2 eq/kWh = 57 kg (training is all of it)
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line[:1].isalpha()}
+    assert rows["training"][0] == "57" and rows["total"][0] == "57"
+    assert "GWP [kg CO2 eq]" in out
 
 
 @pytest.mark.parametrize(
@@ -191,3 +196,233 @@ def test_unsupported_file_type(tmp_path, capsys):
     path = write(tmp_path, "x", name="inv.csv")
     assert main(["run", str(path)]) == 2
     assert "unsupported file type '.csv'" in capsys.readouterr().err
+
+
+def test_an_amount_that_overflows_once_converted_is_named():
+    # 1e308 kWh is a float, but in SI units it is 1e308 x 3.6e6 J = 3.6e314 J > 1.8e308 (max float)
+    model = grid_and_job()
+    model.parameters["energy"].amount = 1e308
+    with pytest.raises(
+        InventoryError, match=r"activity 'job', exchange 1 \(input 'grid'\): the amount overflows to inf"
+    ):
+        lca.build_matrices(model)
+
+
+# -- paths and options given to the CLI ------------------------------------------------------
+def one_error_line(capsys) -> str:
+    """The single ``error: ...`` line the CLI printed (no traceback, nothing else)."""
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith("error: ")
+    return err[0]
+
+
+@pytest.mark.parametrize("name", ["inv.yaml", "inv.xlsx"])
+def test_cli_input_that_is_a_folder(tmp_path, capsys, name):
+    (tmp_path / name).mkdir()
+    assert main(["run", str(tmp_path / name)]) == 2
+    assert one_error_line(capsys) == f"error: {tmp_path / name}: is a folder; expected a file"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["report", "{inv}", "--out", "{out}.html"],
+        ["compare", "{inv}", "{inv}", "--out", "{out}.html"],
+        ["export", "{inv}", "--out", "{out}.xlsx"],
+        ["export", "{inv}", "--out", "{out}.yaml"],
+        ["template", "{out}.xlsx"],
+    ],
+)
+def test_cli_output_in_a_missing_folder(tmp_path, capsys, command):
+    inv, out = write(tmp_path, GOOD), tmp_path / "nodir" / "result"
+    argv = [a.format(inv=inv, out=out) for a in command]
+    assert main(argv) == 2
+    assert (
+        one_error_line(capsys) == f"error: {argv[-1]}: folder '{out.parent}' does not exist; create it first"
+    )
+    assert not (tmp_path / "nodir").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["export", "{inv}", "--out", "{out}.yaml", "--force"], ["template", "{out}.xlsx", "--force"]],
+)
+def test_cli_output_that_is_a_folder(tmp_path, capsys, command):
+    inv, out = write(tmp_path, GOOD), tmp_path / "result"
+    argv = [a.format(inv=inv, out=out) for a in command]
+    folder = Path(argv[argv.index("--force") - 1])
+    folder.mkdir()
+    assert main(argv) == 2
+    assert one_error_line(capsys) == f"error: {folder}: is a folder; expected a file name"
+    assert folder.is_dir() and not list(folder.iterdir())
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+@pytest.mark.parametrize("command", ["report", "compare"])
+def test_cli_report_with_an_unknown_suffix_writes_nothing(tmp_path, capsys, command):
+    inv, out = write(tmp_path, GOOD), tmp_path / "report.pdf"
+    argv = ["report", str(inv)] if command == "report" else ["compare", str(inv), str(inv)]
+    assert main([*argv, "--out", str(out)]) == 2
+    assert one_error_line(capsys) == f"error: {out}: expected a file name ending in .html, .md or .xlsx"
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["run", "report", "compare"])
+def test_cli_seed_without_iterations(tmp_path, capsys, command):
+    inv, out = write(tmp_path, GOOD), tmp_path / "report.html"
+    argv = {"run": ["run", str(inv)], "report": ["report", str(inv), "--out", str(out)]}
+    argv["compare"] = ["compare", str(inv), str(inv)]
+    assert main([*argv[command], "--iterations", "0", "--seed", "3"]) == 2
+    # about an option, so not prefixed with the inventory's name
+    assert (
+        one_error_line(capsys)
+        == "error: --seed 3 needs --iterations (e.g. 10000): a seed only applies to Monte Carlo"
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("iterations", ["-5", "1"])
+def test_cli_run_with_too_few_iterations(tmp_path, capsys, iterations):
+    assert main(["run", str(write(tmp_path, GOOD)), "--iterations", iterations]) == 2
+    expected = f"error: --iterations {iterations}: expected 0 (none) or at least 2 (e.g. 10000)"
+    assert one_error_line(capsys) == expected
+
+
+def test_a_formula_that_overflows_says_so():
+    # 10**400 > 1.8e308, the largest float: Python raises OverflowError (errno 34) on float powers
+    model = grid_and_job()
+    model.parameters["energy"].amount = "10.0 ** 400"
+    with pytest.raises(
+        FormulaError,
+        match=r"parameter 'energy': formula '10.0 \*\* 400' gives a number too large for a float",
+    ):
+        lca.build_matrices(model)
+
+
+@pytest.mark.parametrize("command", ["compare", "report"])
+def test_cli_two_inventories_name_the_one_at_fault(tmp_path, capsys, command):
+    good = write(tmp_path, GOOD)
+    bad = write(tmp_path, GOOD.replace("phase: training", "phase: train"), name="bad.yaml")
+    out = tmp_path / "report.html"
+    argv = ["compare", str(good), str(bad)] if command == "compare" else ["report", str(good)]
+    if command == "report":
+        argv += ["--compare", str(bad), "--out", str(out)]
+    assert main(argv) == 2
+    line = one_error_line(capsys)
+    assert line.startswith(f"error: {bad}: activity 'job'")  # not the first file, which is good
+    assert "phase 'train' is not one of" in line
+    assert not out.exists()
+
+
+def test_unknown_unit_message_is_the_style_guide_s():
+    # style.md: "unit 'kWhh' is not a unit; did you mean 'kWh'?", with nothing after it
+    model = grid_and_job()
+    model.parameters["energy"].unit = "kWhh"
+    with pytest.raises(UnitError) as info:
+        lca.build_matrices(model)
+    assert str(info.value) == "parameter 'energy' unit: unit 'kWhh' is not a unit; did you mean 'kWh'?"
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("info: 3", "inv.yaml, info: expected a mapping of field: text"),
+        ("sources: 3", "inv.yaml, sources: expected a mapping of key: reference"),
+        ("indicators: 3", "inv.yaml, indicators: expected a list"),
+        ("indicators: GWP", "inv.yaml, indicators: expected a list"),  # not ['G', 'W', 'P']
+    ],
+)
+def test_top_level_fields_of_the_wrong_kind_are_located(tmp_path, capsys, field, expected):
+    path = write(tmp_path, GOOD + field + "\n")
+    with pytest.raises(InputFileError) as info:
+        lca.load(path)
+    assert [str(p) for p in info.value.problems] == [expected]
+    assert main(["run", str(path)]) == 2
+    assert one_error_line(capsys) == f"error: {expected}"
+
+
+@pytest.mark.parametrize("amount", [0, -1])
+def test_functional_unit_amount_must_be_positive(tmp_path, amount):
+    # 0 was read as 1 (an `or` default) and -1 gave negative impacts
+    text = GOOD.replace(
+        "functional_unit: {activity: job, amount: 1,", f"functional_unit: {{activity: job, amount: {amount},"
+    )
+    with pytest.raises(InventoryError) as info:
+        lca.solve(lca.load(write(tmp_path, text)))
+    assert str(info.value) == f"functional unit: amount is {float(amount)}, expected > 0"
+
+
+def test_a_field_error_is_located_once(tmp_path):
+    text = GOOD.replace("{code: job, name: job,", "{code: job, name: job, production: abc,")
+    with pytest.raises(InputFileError) as info:
+        lca.load(write(tmp_path, text))
+    assert [str(p) for p in info.value.problems] == [
+        "inv.yaml, activities.job.production: 'abc' is not a number"
+    ]
+
+
+def test_an_impact_that_overflows_is_named():
+    # 1e306 kg CO2 eq/kWh is a float, but x 1,000 kWh = 1e309 kg > 1.8e308 (it printed 'inf')
+    model = grid_and_job()
+    model.activities["grid"].exchanges[0].amount = 1e306
+    model.activities["grid"].exchanges[0].unit = "kg CO2 eq"
+    with pytest.raises(InventoryError) as info:
+        lca.solve(model)
+    assert str(info.value) == (
+        "activity 'grid': its GWP impact is inf (too large for a float); "
+        "check its amounts and those of what it uses for a huge number"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # 5 was a TypeError; "WATER" was read as the codes W, A, T, E, R
+        ("{code: job, name: job,", "{code: job, name: job, missing: 5,", "activities.job.missing: 5 is not"),
+        ("{code: job, name: job,", "{code: job, name: job, missing: WATER,", "missing: 'WATER' is not"),
+        (
+            "name: job\n",
+            "name: job\nindicators: [5]\n",
+            "indicators: expected indicator codes such as GWP, got [5]",
+        ),
+    ],
+)
+def test_lists_of_indicator_codes_are_checked(tmp_path, old, new, expected):
+    assert old in GOOD
+    with pytest.raises(InputFileError) as info:
+        lca.load(write(tmp_path, GOOD.replace(old, new, 1)))
+    assert len(info.value.problems) == 1 and expected in str(info.value.problems[0])
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (["run", "{long}.yaml"], "cannot be read (File name too long)"),
+        (["run", "{long}.xlsx"], "cannot be read (File name too long)"),
+        (["template", "{long}.xlsx"], "cannot write it (File name too long)"),
+        (["report", "{inv}", "--out", "{long}.html"], "cannot write it (File name too long)"),
+    ],
+)
+def test_cli_file_name_too_long(tmp_path, capsys, command, expected):
+    # 300 characters > 255, the longest file name of common file systems (ENAMETOOLONG)
+    long = tmp_path / ("a" * 300)
+    argv = [a.format(long=long, inv=write(tmp_path, GOOD)) for a in command]
+    assert main(argv) == 2
+    path = next(a for a in argv if "aaaa" in a)
+    assert one_error_line(capsys) == f"error: {path}: {expected}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inv.yaml"]
+
+
+@pytest.mark.parametrize("name", ["inv.yaml", "inv.xlsx"])
+def test_cli_input_that_cannot_be_read(tmp_path, capsys, monkeypatch, name):
+    # as a file without read permission does (the tests may run as root, who reads anything)
+    path = write(tmp_path, GOOD, name=name)
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_text", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
+    assert main(["run", str(path)]) == 2
+    assert one_error_line(capsys) == f"error: {name}: cannot be read (Permission denied)"

@@ -89,6 +89,39 @@ def test_cli_show_unknown_exits_2_with_a_suggestion(capsys):
     assert capsys.readouterr().err.strip() == "error: no grid entry 'FRA'; did you mean 'FR'?"
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("grid/XX", "error: no grid entry 'XX' (`lca data list grid` lists them)"),
+        ("zzzzzz", "error: no dataset entry 'zzzzzz' (`lca data list` lists them)"),
+    ],
+)
+def test_cli_show_unknown_without_a_close_name_says_where_to_look(capsys, name, expected):
+    assert main(["data", "show", name]) == 2
+    assert capsys.readouterr().err.strip() == expected
+
+
 def test_docs_coverage_table_matches_the_data():
     docs = (datasets_dir().parent / "docs" / "data.md").read_text(encoding="utf-8")
     assert coverage_markdown() in docs
+
+
+def test_a_user_file_that_is_not_utf8_is_located(tmp_path):
+    # was a UnicodeDecodeError traceback: 0xff never starts a UTF-8 character
+    (tmp_path / "grid.csv").write_bytes(b"name,unit\nFR,\xff\n")
+    with pytest.raises(InputFileError) as info:
+        load_catalogue([tmp_path])
+    assert [str(p) for p in info.value.problems] == [
+        f"{tmp_path / 'grid.csv'}: cannot be read as a UTF-8 CSV file (invalid start byte)"
+    ]
+
+
+def test_user_rows_with_too_many_or_too_few_cells_are_located(tmp_path):
+    # extra cells were dropped silently (csv.DictReader keeps them under None), missing ones read as blank
+    (tmp_path / "eol.csv").write_text("name,unit,gwp\nX,kg,1,2,3\nY,kg\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as info:
+        load_catalogue([tmp_path])
+    assert [str(p) for p in info.value.problems] == [
+        "eol.csv, line 2: 5 cells, but the header has 3 columns",
+        "eol.csv, line 3: 2 cells, but the header has 3 columns",
+    ]

@@ -55,3 +55,21 @@ def test_scaled_keeps_the_distribution_in_the_new_unit():
     assert (u.minimum, u.loc, u.maximum) == (35_040.0, 52_560.0, 61_320.0)
     logn = Uncertainty.from_spec({"gsd": 2.0}, 1.0, "x").scaled(1000)
     assert logn.median() == pytest.approx(1000.0) and logn.gsd == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("pedigree", [5, "23124"])
+def test_pedigree_that_is_not_a_list_is_named(pedigree):
+    # 5 raised a TypeError (not iterable); "23124" gave "reliability score is '2'" (a character)
+    spec = {"distribution": "lognormal", "pedigree": pedigree}
+    with pytest.raises(UncertaintyError) as info:
+        Uncertainty.from_spec(spec, 57.0, "parameters.grid")
+    expected = f"parameters.grid: pedigree is {pedigree!r}, expected a list of 5 scores, e.g. [2, 3, 1, 2, 4]"
+    assert str(info.value) == expected
+
+
+@pytest.mark.parametrize("distribution", [13, 10**20, "13"])
+def test_an_unknown_distribution_id_is_named(distribution):
+    # an int that is not a stats_arrays id recursed forever (RecursionError); ids are 0-12
+    with pytest.raises(UncertaintyError) as info:
+        Uncertainty.from_spec({"distribution": distribution}, 57.0, "parameters.grid")
+    assert str(info.value).startswith(f"parameters.grid: distribution '{distribution}' is not supported")

@@ -131,6 +131,8 @@ def test_a_shared_parameter_stays_perfectly_correlated_across_exchanges():
     # one draw of kwh per iteration, used by both: deployment = 2 x training, every time
     np.testing.assert_allclose(deployment, 2 * training, rtol=1e-12)
     assert np.std(training) > 0
+    # lognormal with GSD 1.5: sd of ln(draws) = ln 1.5 = 0.405, standard error 0.405 / sqrt(2 x 2,000)
+    assert np.std(np.log(training)) == pytest.approx(math.log(1.5), abs=4 * math.log(1.5) / math.sqrt(4000))
     assert np.median(training) == pytest.approx(10.0, rel=0.05)  # 100 kWh x 0.1 kg/kWh
 
 
@@ -250,6 +252,7 @@ def test_table_of_a_statistic_is_a_phase_by_indicator_frame():
     assert list(table.index) == ["manufacturing", "training", "total"]
     assert list(table.columns) == ["GWP [kg CO2 eq]"]
     assert table.loc["total"].iloc[0] == pytest.approx(np.percentile(result.samples("GWP"), 97.5))
+    # the example's total by hand: test_bloom_parametric_at_zero_variance_gives_the_published_figures
     assert result.table("deterministic", units_in_header=False).loc["total", "GWP"] == pytest.approx(
         50_718.928217
     )
@@ -274,3 +277,17 @@ def test_a_draw_that_gives_a_non_finite_amount_is_named():
         match=r"activity 'job', exchange 1 \(input 'grid'\): a Monte Carlo draw gives a non-finite amount",
     ):
         lca.monte_carlo(model, 1000, seed=1)
+
+
+def test_iterations_whose_results_cannot_fit_in_memory_are_refused_before_any_draw():
+    # the example: 3 rows (manufacturing, training, total) x 1 indicator (GWP) x 8 bytes = 24 bytes
+    # per iteration; 10**14 iterations need 2.4e15 bytes / 2**30 = 2.24e6 GiB, more than any computer
+    with pytest.raises(UncertaintyError, match=r"iterations is 100,000,000,000,000: .* 2\.24e\+06 GiB"):
+        monte_carlo(lca.load(EXAMPLE), 10**14, seed=1)
+
+
+def test_iterations_beyond_this_computers_memory_are_refused(monkeypatch):
+    # 1,000 iterations x 24 bytes = 24,000 bytes = 2.24e-5 GiB > a pretend 10 kB computer
+    monkeypatch.setattr("lca.uncertainty.propagation._physical_memory", lambda: 10_000.0)
+    with pytest.raises(UncertaintyError, match=r"iterations is 1,000: the results alone need 2\.24e-05 GiB"):
+        monte_carlo(lca.load(EXAMPLE), 1000, seed=1)

@@ -37,6 +37,10 @@ def test_rank_correlation_and_contribution_to_variance_rank_the_inputs():
     assert list(table["input"]) == ["a", "b"]
     assert table["contribution"].sum() == pytest.approx(1.0)
     assert table["spearman"].iloc[0] > table["spearman"].iloc[1] > 0
+    # for a sum of independent inputs, corr(a, a + b) = sd(a) / sd(a + b) = sqrt(0.333 / 0.417)
+    # = sqrt(0.8) = 0.894 and corr(b, a + b) = sqrt(0.2) = 0.447 (Pearson; the rank version is close)
+    assert table["spearman"].iloc[0] == pytest.approx(0.8**0.5, abs=0.05)
+    assert table["spearman"].iloc[1] == pytest.approx(0.2**0.5, abs=0.05)
     # for a sum of uniforms the squared rank correlations are close to the variance shares
     assert table["contribution"].iloc[0] == pytest.approx(0.8, abs=0.05)
     assert result.sensitivity("GWP").equals(table)

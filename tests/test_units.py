@@ -29,6 +29,7 @@ def test_year_is_365_days():
 
 
 def test_counts_are_dimensionless():
+    # BLOOM GPUs: 1,082,990 GPU-h / (6 x 8,760 h x 0.85) = 1,082,990 / 44,676 = 24.2410 GPUs
     assert Q_(1_082_990 / (6 * 8760 * 0.85), "item").to("dimensionless").magnitude == pytest.approx(
         24.2410, rel=1e-4
     )

@@ -85,7 +85,8 @@ class Catalogue:
         folded = [n for n in table if n.casefold() == str(name).casefold()]
         if len(folded) == 1:
             return table[folded[0]]
-        raise DataNotFound(f"no {category} entry '{name}'{_suggest(name, table)}")
+        hint = _suggest(name, table) or f" (`lca data list {category}` lists them)"
+        raise DataNotFound(f"no {category} entry '{name}'{hint}")
 
     def lookup(self, ref: str) -> Entry:
         """An entry from ``"category/name"``, or from a bare name found in one category."""
@@ -105,7 +106,8 @@ class Catalogue:
         if len(hits) > 1:
             raise DataNotFound(f"'{ref}' is in several datasets: {', '.join(e.ref for e in hits)}; say which")
         every = [n for table in self.entries.values() for n in table]
-        raise DataNotFound(f"no dataset entry '{ref}'{_suggest(ref, every + self.names())}")
+        hint = _suggest(ref, every + self.names()) or " (`lca data list` lists them)"
+        raise DataNotFound(f"no dataset entry '{ref}'{hint}")
 
     def _category(self, category: str) -> str:
         if category not in CATEGORIES:
@@ -166,26 +168,42 @@ def read_entries(
     value_columns = {f"{f}{s}" for f in fields for s in VALUE_SUFFIXES}
     entries: list[Entry] = []
     seen: set[str] = set()
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        lacking = [c for c in ("name", "unit") if c not in header]
-        if lacking:
-            problems.append(Problem(str(path), f"missing column(s) {', '.join(lacking)}"))
-            return []
-        extra = [c for c in header if c not in value_columns and c not in BASE_COLUMNS]
-        for line, row in enumerate(reader, start=2):
-            where = f"{path.name}, line {line}"
-            try:
-                entry = _entry(row, category, fields, extra, where, str(path))
-            except ValueError as exc:
-                problems.append(Problem(where, str(exc)))
-                continue
-            if entry.name in seen:
-                problems.append(Problem(where, f"name '{entry.name}' is used twice"))
-            seen.add(entry.name)
-            entries.append(entry)
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            lacking = [c for c in ("name", "unit") if c not in header]
+            if lacking:
+                problems.append(Problem(str(path), f"missing column(s) {', '.join(lacking)}"))
+                return []
+            extra = [c for c in header if c not in value_columns and c not in BASE_COLUMNS]
+            for line, row in enumerate(reader, start=2):
+                where = f"{path.name}, line {line}"
+                cells = (
+                    len(row) - 1 + len(row[None]) if None in row else sum(v is not None for v in row.values())
+                )
+                if cells != len(header):
+                    problems.append(
+                        Problem(where, f"{cells} cells, but the header has {len(header)} columns")
+                    )
+                    continue
+                try:
+                    entry = _entry(row, category, fields, extra, where, str(path))
+                except ValueError as exc:
+                    problems.append(Problem(where, str(exc)))
+                    continue
+                if entry.name in seen:
+                    problems.append(Problem(where, f"name '{entry.name}' is used twice"))
+                seen.add(entry.name)
+                entries.append(entry)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        problems.append(Problem(str(path), f"cannot be read as a UTF-8 CSV file ({_reason(exc)})"))
+        return []
     return entries
+
+
+def _reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or getattr(exc, "reason", None) or str(exc)
 
 
 def _entry(

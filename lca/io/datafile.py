@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from lca.errors import InputFileError, LcaError, Problem
+from lca.errors import InputFileError, LcaError, OutputError, Problem
 from lca.inventory import Activity, Exchange, Flow, FunctionalUnit, Model, Parameter
 from lca.uncertainty.distributions import _SPEC_KEYS, Uncertainty
 
@@ -68,8 +68,9 @@ def load_model(path: str | os.PathLike[str]) -> Model:
     """
     path = Path(path)
     label = path.name
-    if not path.is_file():
-        raise InputFileError([Problem(str(path), "no such file")])
+    problem = file_problem(path)
+    if problem:
+        raise InputFileError([Problem(str(path), problem)])
     if path.stat().st_size > MAX_BYTES:
         raise InputFileError([Problem(label, f"file is larger than {MAX_BYTES // 2**20} MiB")])
     try:
@@ -78,6 +79,8 @@ def load_model(path: str | os.PathLike[str]) -> Model:
         where = getattr(exc, "problem_mark", None)
         place = f"{label}, line {where.line + 1}" if where else label
         raise InputFileError([Problem(place, f"not valid YAML ({getattr(exc, 'problem', exc)})")]) from None
+    except OSError as exc:  # no permission to read it...
+        raise InputFileError([Problem(label, f"cannot be read ({exc.strerror})")]) from None
     return model_from_dict(data, label)
 
 
@@ -90,11 +93,17 @@ def model_from_dict(data: Any, label: str = "inventory") -> Model:
     if data.get("format", FORMAT) != FORMAT:
         problems.append(Problem(f"{label}, format", f"'{data.get('format')}' is not '{FORMAT}'"))
     model = Model(str(data.get("name") or Path(label).stem), str(data.get("description") or ""))
-    model.info = dict(data.get("info") or {})
-    if data.get("sources"):
-        model.info["sources"] = dict(data["sources"])
-    if data.get("indicators"):
-        model.info["indicators"] = list(data["indicators"])
+    model.info = dict(_mapping(data.get("info"), f"{label}, info", problems, "a mapping of field: text"))
+    sources = _mapping(data.get("sources"), f"{label}, sources", problems, "a mapping of key: reference")
+    if sources:
+        model.info["sources"] = dict(sources)
+    indicators = _sequence(data.get("indicators"), f"{label}, indicators", problems)
+    if not all(isinstance(code, str) for code in indicators):
+        problems.append(
+            Problem(f"{label}, indicators", f"expected indicator codes such as GWP, got {indicators}")
+        )
+    elif indicators:
+        model.info["indicators"] = list(indicators)
 
     for name, spec in _mapping(data.get("parameters"), f"{label}, parameters", problems).items():
         where = f"{label}, parameters.{name}"
@@ -125,7 +134,10 @@ def model_from_dict(data: Any, label: str = "inventory") -> Model:
         where = f"{label}, functional_unit"
         amount = _record(where, problems, _number, fu.get("amount", 1), "amount")
         model.functional_unit = FunctionalUnit(
-            str(fu["activity"]), amount or 1.0, str(fu.get("unit") or ""), str(fu.get("description") or "")
+            str(fu["activity"]),
+            1.0 if amount is None else amount,
+            str(fu.get("unit") or ""),
+            str(fu.get("description") or ""),
         )
     if problems:
         raise InputFileError(problems)
@@ -199,7 +211,7 @@ def _activity(spec: Any, where: str, problems: list[Problem]) -> Activity:
         exchanges=exchanges,
         location=str(spec.get("location") or ""),
         production=_number(spec.get("production", 1.0), f"{where}.production"),
-        missing=tuple(str(m) for m in spec.get("missing") or ()),
+        missing=_codes(spec.get("missing"), f"{where}.missing"),
         source=str(spec.get("source") or ""),
         comment=str(spec.get("comment") or ""),
     )
@@ -315,6 +327,22 @@ def dump_model(model: Model, path: str | os.PathLike[str]) -> None:
     write_atomic(path, text.encode("utf-8"))
 
 
+def file_problem(path: Path) -> str | None:
+    """What is wrong with an input ``path`` that should be a readable file (None if nothing).
+
+    Examples
+    --------
+    >>> file_problem(Path("."))
+    'is a folder; expected a file'
+    """
+    try:
+        if path.is_file():
+            return None
+        return "is a folder; expected a file" if path.is_dir() else "no such file"
+    except OSError as exc:  # a name too long, a loop of links...
+        return f"cannot be read ({exc.strerror})"
+
+
 def write_atomic(path: str | os.PathLike[str], payload: bytes) -> None:
     """Write ``payload`` to ``path`` via a temporary file in the same folder, then rename.
 
@@ -322,15 +350,47 @@ def write_atomic(path: str | os.PathLike[str], payload: bytes) -> None:
     private 0600 of the temporary file.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    check_output_path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write in folder '{path.parent}' ({exc.strerror})") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write it ({exc.strerror})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_output_path(path: str | os.PathLike[str]) -> None:
+    """Refuse an output path that cannot be written, before any work is done for it.
+
+    Raises
+    ------
+    OutputError
+        When ``path`` is a folder, or its folder does not exist.
+
+    Examples
+    --------
+    >>> check_output_path("nodir/report.html")
+    Traceback (most recent call last):
+    lca.errors.OutputError: nodir/report.html: folder 'nodir' does not exist; create it first
+    """
+    path = Path(path)
+    try:
+        is_dir, folder_exists = path.is_dir(), path.parent.is_dir()
+    except OSError as exc:  # a name too long...
+        raise OutputError(f"{path}: cannot write it ({exc.strerror})") from None
+    if is_dir:
+        raise OutputError(f"{path}: is a folder; expected a file name")
+    if not folder_exists:
+        raise OutputError(f"{path}: folder '{path.parent}' does not exist; create it first")
 
 
 def _umask() -> int:
@@ -348,7 +408,12 @@ def _record(where: str, problems: list[Problem], build: Callable[..., T], *args:
         problems.extend(exc.problems)
     except LcaError as exc:
         message = str(exc)
-        problems.append(Problem(where, message.removeprefix(f"{where}: ")))
+        rest = message.removeprefix(where)
+        if rest.startswith(".") and ": " in rest:  # already located in a field: where.production
+            field, message = rest.split(": ", 1)
+            problems.append(Problem(where + field, message))
+        else:
+            problems.append(Problem(where, message.removeprefix(f"{where}: ")))
     return None
 
 
@@ -364,11 +429,13 @@ def _unknown_keys(
     problems.append(Problem(where, message))
 
 
-def _mapping(value: Any, where: str, problems: list[Problem]) -> Mapping[str, Any]:
+def _mapping(
+    value: Any, where: str, problems: list[Problem], expected: str = "a mapping of name: {amount, unit, ...}"
+) -> Mapping[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        problems.append(Problem(where, "expected a mapping of name: {amount, unit, ...}"))
+        problems.append(Problem(where, f"expected {expected}"))
         return {}
     return value
 
@@ -392,6 +459,15 @@ def _amount(value: Any) -> float | str:
 
 def _optional_amount(value: Any) -> float | str | None:
     return None if value is None else _amount(value)
+
+
+def _codes(value: Any, where: str) -> tuple[str, ...]:
+    """Indicator codes listed in a data file (``missing: [WATER]``)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise LcaError(f"{where}: {value!r} is not a list of indicator codes, e.g. [WATER]")
+    return tuple(value)
 
 
 def _number(value: Any, where: str) -> float:

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from lca.errors import InputFileError, Problem
 from lca.inventory import suggest
+from lca.io.datafile import file_problem
 from lca.io.excel_layout import AMOUNT, NUMBER, SCORE, SHEETS, Column
 
 MAX_BYTES = 20 * 1024 * 1024  #: largest workbook file accepted
@@ -52,6 +53,7 @@ class Row:
     ok: bool = True
 
     def value(self, name: str) -> Any:
+        """The value of column ``name`` on this row (None if the sheet has no such column)."""
         cell = self.cells.get(name)
         return None if cell is None else cell.value
 
@@ -78,12 +80,15 @@ class Problems:
         self.items: list[Problem] = []
 
     def add(self, sheet: str, coord: str, message: str) -> None:
+        """Record a problem at ``sheet!coord`` (e.g. ``"Exchanges", "D14"``)."""
         self.items.append(Problem(f"{self.label}, {sheet}!{coord}", message))
 
     def add_file(self, message: str) -> None:
+        """Record a problem of the whole file (not of one cell)."""
         self.items.append(Problem(self.label, message))
 
     def raise_if_any(self) -> None:
+        """Raise an :class:`InputFileError` listing every problem recorded, if any."""
         if self.items:
             raise InputFileError(self.items)
 
@@ -92,8 +97,9 @@ class Problems:
 def check_file(path: Path) -> None:
     """Refuse what is not a reasonable ``.xlsx`` workbook, before parsing it."""
     label = path.name
-    if not path.is_file():
-        raise InputFileError([Problem(str(path), "no such file")])
+    problem = file_problem(path)
+    if problem:
+        raise InputFileError([Problem(str(path), problem)])
     if path.suffix.lower() != ".xlsx":
         raise InputFileError([Problem(label, f"'{path.suffix}' is not .xlsx; save the workbook as .xlsx")])
     size = path.stat().st_size
@@ -101,8 +107,11 @@ def check_file(path: Path) -> None:
         raise InputFileError(
             [Problem(label, f"file is {size / 2**20:.1f} MiB, larger than {MAX_BYTES // 2**20} MiB")]
         )
-    with path.open("rb") as handle:
-        magic = handle.read(4)
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:  # no permission to read it...
+        raise InputFileError([Problem(label, f"cannot be read ({exc.strerror})")]) from None
     if magic != _ZIP_MAGIC:
         what = "an old .xls (OLE) file" if magic == b"\xd0\xcf\x11\xe0" else "not a zip container"
         raise InputFileError([Problem(label, f"not an xlsx workbook ({what}); save it as .xlsx from Excel")])

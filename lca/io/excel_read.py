@@ -63,6 +63,7 @@ class _Reader:
         self.indicator_units = {i.code: i.unit_text for i in default_indicators()}
 
     def model(self) -> Model:
+        """The inventory of the workbook's sheets (problems are collected, not raised)."""
         model = self._model_sheet()
         if model.info.get("indicators"):
             listed = model.info["indicators"]

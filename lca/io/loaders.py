@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lca.errors import InputFileError, Problem
+from lca.errors import InputFileError, LcaError, Problem
 from lca.inventory import Model
 
 
@@ -23,3 +23,22 @@ def load_inventory(path: str | Path) -> Model:
     raise InputFileError(
         [Problem(str(path), f"unsupported file type '{suffix}'; expected .yaml, .yml or .xlsx")]
     )
+
+
+def load_checked(path: str | Path) -> Model:
+    """Read an inventory and compile it once, so that its problems name this file.
+
+    For commands that read two inventories (``lca compare``, ``lca report --compare``):
+    an inconsistency found when compiling (a bad unit, a utilisation above 1...) is
+    reported as an :class:`InputFileError` located at ``path``, not at the other file.
+    """
+    from lca.compile import build_matrices
+
+    model = load_inventory(path)
+    try:
+        build_matrices(model)
+    except InputFileError:
+        raise
+    except LcaError as exc:
+        raise InputFileError([Problem(str(path), str(exc))]) from None
+    return model

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lca.errors import LcaError
+from lca.errors import LcaError, OutputError
 from lca.inventory import Model
-from lca.io.datafile import write_atomic
+from lca.io.datafile import check_output_path, write_atomic
 from lca.report import FORMATS, render
 from lca.report.build import build_document
 from lca.report.document import Document, Paragraph, Section, Table, cell_text
@@ -25,13 +25,25 @@ from lca.solve import solve
 
 
 def format_for(out: str | Path, fmt: str | None) -> str:
-    """The report format: ``fmt`` if given, else from the output's extension (html by default)."""
+    """The report format: ``fmt`` if given, else from the output's extension.
+
+    Examples
+    --------
+    >>> format_for("report.md", None), format_for("report.html", "xlsx")
+    ('md', 'xlsx')
+    >>> format_for("report.pdf", None)
+    Traceback (most recent call last):
+    lca.errors.OutputError: report.pdf: expected a file name ending in .html, .md or .xlsx
+    """
     if fmt:
         if fmt not in FORMATS:
             raise LcaError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
         return fmt
     suffix = Path(out).suffix.lower().lstrip(".")
-    return {"md": "md", "markdown": "md", "xlsx": "xlsx"}.get(suffix, "html")
+    known = {"html": "html", "htm": "html", "md": "md", "markdown": "md", "xlsx": "xlsx"}
+    if suffix not in known:
+        raise OutputError(f"{out}: expected a file name ending in .html, .md or .xlsx")
+    return known[suffix]
 
 
 def write_report(
@@ -47,8 +59,9 @@ def write_report(
 ) -> Path:
     """Solve ``model`` (and Monte Carlo when ``iterations`` > 0), render, write atomically."""
     fmt = format_for(out, fmt)
+    check_output_path(out)
+    check_iterations(iterations, seed)
     result = solve(model)
-    _check_iterations(iterations)
     alternative = None
     bands = None
     if other is not None:
@@ -85,7 +98,7 @@ def compare_alternatives(
     result_a, result_b = solve(model_a), solve(model_b)
     paired: Paired | None = None
     name_b = _distinct(model_b.name, model_a.name)
-    _check_iterations(iterations)
+    check_iterations(iterations, seed)
     if iterations:
         comparison = run_comparison(model_a, model_b, iterations, seed)
         paired = paired_from_mc((model_a.name, name_b), comparison.a, comparison.b)
@@ -102,9 +115,24 @@ def compare_alternatives(
     return "\n".join([_text_table(table), *notes]), render(document, fmt)
 
 
-def _check_iterations(iterations: int) -> None:
+def check_iterations(iterations: int, seed: int | None = None) -> None:
+    """Refuse Monte Carlo options that cannot mean what the user wants.
+
+    Shared by ``lca run``, ``lca report`` and ``lca compare``: 0 iterations means no
+    Monte Carlo, 1 gives no band, and a seed without iterations would be ignored.
+
+    Examples
+    --------
+    >>> check_iterations(0), check_iterations(10_000, seed=42)
+    (None, None)
+    >>> check_iterations(0, seed=42)
+    Traceback (most recent call last):
+    lca.errors.LcaError: --seed 42 needs --iterations (e.g. 10000): a seed only applies to Monte Carlo
+    """
     if iterations and iterations < 2:
         raise LcaError(f"--iterations {iterations}: expected 0 (none) or at least 2 (e.g. 10000)")
+    if seed is not None and not iterations:
+        raise LcaError(f"--seed {seed} needs --iterations (e.g. 10000): a seed only applies to Monte Carlo")
 
 
 def _distinct(name: str, other: str) -> str:
@@ -117,4 +145,4 @@ def _text_table(table: Table) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["compare_alternatives", "format_for", "write_report"]
+__all__ = ["check_iterations", "compare_alternatives", "format_for", "write_report"]

@@ -20,6 +20,7 @@ import yaml
 
 from lca.contribution import impact_of
 from lca.data.paths import datasets_dir
+from lca.errors import LcaError
 from lca.plot import comparison
 from lca.report.document import Figure, Items, Link, Paragraph, Section, Table, Value, fmt
 from lca.report.sections import ReportInput
@@ -65,8 +66,8 @@ AFNOR = Link(
 def climate_card(data: ReportInput) -> Section:
     """The eleven questions of the climate performance model card, in their order."""
     info = data.info
-    training = _cumulative(data, info.get("training_activity"), "GWP")
-    inference = _cumulative(data, info.get("inference_activity"), "GWP")
+    training = _cumulative(data, _code(info, "training_activity"), "GWP")
+    inference = _cumulative(data, _code(info, "inference_activity"), "GWP")
     locations = "; ".join(
         f"{label}: {info[key]}"
         for key, label in (("location_training", "training"), ("location_deployment", "inference"))
@@ -267,6 +268,14 @@ def comparison_blocks(name_a: str, result_a, name_b: str, result_b, paired=None)
 
 
 def fmt_unit(indicator) -> str:
+    """The unit of ``indicator`` as reports print it.
+
+    Examples
+    --------
+    >>> from lca.indicators import get_indicator
+    >>> fmt_unit(get_indicator("GWP"))
+    'kg CO2 eq'
+    """
     from lca.units import format_unit
 
     return format_unit(indicator.unit)
@@ -283,9 +292,17 @@ def _ratio(b: float | None, a: float) -> str:
     return f"{b / a:.3g}"
 
 
+def _code(info: dict[str, Any], key: str) -> str | None:
+    """An activity code named in ``info`` (None if absent); anything else is a clear error."""
+    code = info.get(key)
+    if code is not None and not isinstance(code, str):
+        raise LcaError(f"info.{key} is {code!r}; expected an activity code")
+    return code
+
+
 def _listed(key: str, title: str, items: Any, empty: str) -> Section:
     sub = Section(key, title)
-    if isinstance(items, str):
+    if isinstance(items, str) or (items and not isinstance(items, list | tuple)):
         items = [items]
     if items:
         sub.blocks.append(Items([("", " ".join(str(i).split())) for i in items]))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import lca
 from lca.contribution import contribution_tree
 from lca.data import version as datasets_version
+from lca.errors import LcaError
 from lca.inventory import PHASES, Model
 from lca.plot import phase_bars, uncertainty
 from lca.report.document import Figure, Items, Paragraph, Section, Table, Tree, Value, fmt
@@ -82,6 +83,11 @@ def goal_and_scope(data: ReportInput) -> Section:
         fu_text += f": {fu.description}"
     included = [p for p in PHASES if p in model.phases()]
     excluded = info.get("excluded_phases") or {}
+    if not isinstance(excluded, dict):
+        raise LcaError(
+            f"info.excluded_phases is {excluded!r}; expected a mapping of phase: reason, "
+            "e.g. {transport: not reported}"
+        )
     mc = (
         f"{data.bands.iterations:,} iterations, seed {data.bands.seed}"
         if data.bands

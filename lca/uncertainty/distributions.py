@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from lca.errors import UncertaintyError
-from lca.uncertainty.pedigree import pedigree_sigma
+from lca.uncertainty.pedigree import check_scores, pedigree_sigma
 
 UNDEFINED, NONE, LOGNORMAL, NORMAL, UNIFORM, TRIANGULAR = 0, 1, 2, 3, 4, 5
 
@@ -128,6 +128,20 @@ class Uncertainty:
         UncertaintyError
             Naming ``where`` for an unknown or unsupported distribution, a missing or
             invalid field.
+
+        Examples
+        --------
+        A triangular lifetime of 4 to 7 years, 6 years most likely (mode = amount):
+
+        >>> u = Uncertainty.from_spec({"distribution": "triangular", "min": 4, "max": 7}, 6.0, "lifetime")
+        >>> (u.minimum, u.loc, u.maximum)
+        (4.0, 6.0, 7.0)
+
+        A lognormal of GSD 1.5 around 150 kg: median 150, sigma = ln 1.5 = 0.405:
+
+        >>> u = Uncertainty.from_spec({"distribution": "lognormal", "gsd": 1.5}, 150.0, "gpu")
+        >>> round(u.median(), 6), round(u.scale, 3)
+        (150.0, 0.405)
         """
         if not spec:
             return cls.fixed(amount)
@@ -144,7 +158,7 @@ class Uncertainty:
             result = cls(kind, loc=float(amount))
         elif kind == LOGNORMAL:
             if "pedigree" in spec:
-                pedigree = tuple(spec["pedigree"])
+                pedigree = check_scores(spec["pedigree"], where)
                 basic = num.get("basic_variance", 0.0006)
                 sigma = pedigree_sigma(pedigree, basic, where)
             elif "gsd" in spec:
@@ -283,7 +297,7 @@ def _kind(value: Any, spec: Mapping[str, Any], where: str) -> int:
         if value in NAMES:
             return value
     text = str(value).strip().lower()
-    if text.isdigit():
+    if text.isdigit() and not isinstance(value, int):  # "2": an id written as text
         return _kind(int(text), spec, where)
     if text in DISTRIBUTION_IDS:
         return DISTRIBUTION_IDS[text]
@@ -300,6 +314,7 @@ class _Numbers:
         self.spec, self.where = spec, where
 
     def get(self, key: str, default: float = math.nan) -> float:
+        """The finite number under ``key``, or ``default`` when the key is absent or empty."""
         if key not in self.spec or self.spec[key] is None:
             return default
         value = self.spec[key]
@@ -312,6 +327,7 @@ class _Numbers:
         return number
 
     def require(self, key: str, message: str) -> float:
+        """The finite number under ``key``; ``message`` says what is missing when it is absent."""
         if key not in self.spec or self.spec[key] is None:
             raise UncertaintyError(f"{self.where}: {message}")
         return self.get(key)

@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from lca.errors import UncertaintyError
 
@@ -48,7 +48,20 @@ BASIC_VARIANCES = {
 
 
 def check_scores(scores: Sequence[int], where: str) -> tuple[int, int, int, int, int]:
-    """Check five integer scores from 1 to 5; the error names ``where``."""
+    """Check five integer scores from 1 to 5; the error names ``where``.
+
+    Examples
+    --------
+    >>> check_scores([2, 3, 1, 2, 4], "grid")
+    (2, 3, 1, 2, 4)
+    >>> check_scores("23124", "grid")
+    Traceback (most recent call last):
+    lca.errors.UncertaintyError: grid: pedigree is '23124', expected a list of 5 scores, e.g. [2, 3, 1, 2, 4]
+    """
+    if isinstance(scores, str | bytes) or not isinstance(scores, Iterable):
+        raise UncertaintyError(
+            f"{where}: pedigree is {scores!r}, expected a list of 5 scores, e.g. [2, 3, 1, 2, 4]"
+        )
     values = tuple(scores)
     if len(values) != 5:
         raise UncertaintyError(

@@ -20,6 +20,8 @@ background, impacts per group (phase or tracked activity) and indicator.
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -304,7 +306,7 @@ class Propagator:
         if chunk < 1:
             raise UncertaintyError(f"chunk_size is {chunk_size}, expected >= 1")
         n_ind = len(self.matrices.indicators)
-        values = np.empty((len(self.rows) + 1, n_ind, iterations))
+        values = _result_array((len(self.rows) + 1, n_ind, int(iterations)))
         kept = self._kept_inputs(iterations, keep_inputs)
         fused = np.union1d(self.tech_recipes.fused_columns, self.bio_recipes.fused_columns).astype(np.int64)
         fused_only = fused if len(fused) else None
@@ -398,6 +400,29 @@ def monte_carlo(
     matrices = model if isinstance(model, Matrices) else build_matrices(model)
     propagator = Propagator(matrices, demand, activities)
     return propagator.run(iterations, seed, sampling, chunk_size, percentiles, progress, keep_inputs)
+
+
+def _result_array(shape: tuple[int, int, int]) -> np.ndarray:
+    """An empty rows x indicators x iterations array, or a clear error if it cannot fit."""
+    need = 8 * math.prod(shape)
+    message = (
+        f"iterations is {shape[-1]:,}: the results alone need {need / 2**30:,.3g} GiB of memory"
+        "; use fewer iterations (10,000 is usual)"
+    )
+    if need > _physical_memory():
+        raise UncertaintyError(message)
+    try:
+        return np.empty(shape)
+    except MemoryError:
+        raise UncertaintyError(message) from None
+
+
+def _physical_memory() -> float:
+    """Bytes of memory of this computer (infinite where the system does not say)."""
+    try:
+        return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, ValueError, OSError):
+        return math.inf
 
 
 def _value(amount: CompiledAmount | None, m: Matrices) -> float:

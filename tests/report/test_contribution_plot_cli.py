@@ -65,8 +65,11 @@ def test_cli_report_writes_three_formats(tmp_path):
     for name in ("r.html", "r.md", "r.xlsx"):
         assert main(["report", str(CASE), "--out", str(tmp_path / name)]) == 0
     assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
+    # BLOOM total 50,892.56 kg CO2 eq (hand calculation in test_report_bloom.py), 4 significant digits
     assert "| total | 50,890 |" in (tmp_path / "r.md").read_text()
     book = openpyxl.load_workbook(io.BytesIO((tmp_path / "r.xlsx").read_bytes()))
+    # BLOOM total by hand (tests/report/test_report_bloom.py): 3,636.15 + 7,575.31 + 24,692.17
+    # + 14,628.82 + 360.12 = 50,892.56 kg CO2 eq
     assert book["results"]["B6"].value == pytest.approx(50892.563, rel=1e-8)
 
 
@@ -75,13 +78,16 @@ def test_cli_report_bad_input_leaves_nothing(tmp_path, capsys):
     bad.write_text("format: lca-inventory/1\nname: x\nactivities: [{code: a, phase: nowhere}]\n")
     out = tmp_path / "out.html"
     assert main(["report", str(bad), "--out", str(out)]) == 2
-    assert "error:" in capsys.readouterr().err
+    err = capsys.readouterr().err.splitlines()
+    # the file lacks a functional unit: the first problem found, located, on one line
+    assert err == ["error: bad.yaml, functional_unit: expected {activity: CODE, amount: 1, unit: ...}"]
     assert not out.exists() and list(tmp_path.iterdir()) == [bad]
 
 
 def test_cli_compare_prints_the_ratio(tmp_path, capsys):
     assert main(["compare", str(CASE), str(CASE), "--out", str(tmp_path / "c.md")]) == 0
     text = capsys.readouterr().out
+    # the same inventory twice: 50,892.56 kg each (test_report_bloom.py), ratio 1
     assert "| GWP | kg CO2 eq | 50,890 | 50,890 | 1 |" in text
     assert "BLOOM vs BLOOM (B)" in (tmp_path / "c.md").read_text()
 

@@ -76,6 +76,7 @@ def test_report_shows_bands_violins_and_sensitivity(bloom_model, bloom_result, f
     gwp = total[1]
     low, high = fake_bands.phase_bands["total"]["GWP"][0::2]
     assert float(gwp["attrs"]["data-low"]) == low and float(gwp["attrs"]["data-high"]) == high
+    # BLOOM total 50,892.56 kg (hand calculation in test_report_bloom.py), 4 significant digits
     assert gwp["text"] == f"50,890 [{fmt(low)} – {fmt(high)}]"
     assert parsed.svg >= 2  # phase bars and the violins
     assert "500 iterations, seed 7" in page
