@@ -94,3 +94,14 @@ def test_latin_hypercube_of_a_lognormal_is_centred_on_its_median():
     x = draw(s, 2001, rng=4, sampling="lhs")[:, 0]
     # stratified: the median draw is within one stratum of the true median
     assert np.median(x) == pytest.approx(150.0, rel=0.01)
+
+
+def test_a_whole_block_drawn_in_place_equals_the_copied_draws():
+    # uniforms() draws a chunk of exactly one block in place; any other chunk copies out of
+    # the block buffer: both must give the same numbers, for normal, uniform and mixed inputs
+    for mask in ([True] * 3, [False] * 3, [True, False, True]):
+        stream = UniformStream(np.array(mask), seed=11, iterations=10_000)
+        rows = stream.block_rows
+        whole = stream.uniforms(rows, 2 * rows)  # block 1, in place
+        copied = UniformStream(np.array(mask), seed=11, iterations=10_000).uniforms(rows - 1, 2 * rows + 1)
+        assert np.array_equal(whole, copied[1:-1])

@@ -36,7 +36,7 @@ from lca.solve import Solver
 from lca.uncertainty.batched import BatchedSystem
 from lca.uncertainty.entries import EntryRecipes
 from lca.uncertainty.results import MonteCarloResult, RowSpec
-from lca.uncertainty.sampling import RandomState, UniformStream, input_space
+from lca.uncertainty.sampling import RandomState, UniformStream, block_rows, input_space
 
 #: Memory a chunk of iterations may use for its working arrays.
 CHUNK_BYTES = 48 * 2**20
@@ -201,7 +201,11 @@ class Propagator:
             + 4 * n_rows * len(m.indicators)
             + 8 * len(self.varying_params)
         )
-        return int(np.clip(CHUNK_BYTES // per_iteration, 16, MAX_CHUNK))
+        budget = int(np.clip(CHUNK_BYTES // per_iteration, 16, MAX_CHUNK))
+        rows = block_rows(self.space.size)
+        # a chunk of exactly one seeded block is drawn in place (no copy): take it when it is
+        # within a factor 2 of the memory budget
+        return rows if budget // 2 <= rows <= 2 * budget else budget
 
     def evaluate(self, draws: np.ndarray, standard: np.ndarray | None = None) -> np.ndarray:
         """Impacts for a chunk of input draws, shape ``(rows + 1, indicators, chunk)``.

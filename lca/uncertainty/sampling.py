@@ -212,14 +212,19 @@ class UniformStream:
         self.sampling = sampling
         self.iterations = int(iterations)
         self.entropy = _entropy(seed)
-        self.block_rows = int(np.clip(BLOCK_VALUES // max(self.size, 1), 1, MAX_BLOCK_ROWS))
+        self.block_rows = block_rows(self.size)
         self._cached: tuple[int, np.ndarray] | None = None
         self._buffer: np.ndarray | None = None
 
     def uniforms(self, start: int, stop: int) -> np.ndarray:
         """Standard draws of shape ``(stop - start, size)``, Fortran order."""
-        out = np.empty((stop - start, self.size), order="F")
         rows = self.block_rows
+        if self.sampling == "random" and start % rows == 0 and stop - start == rows:
+            # exactly one block: drawn in place, no copy (the same numbers as below)
+            out = np.empty((rows, self.size), order="F")
+            self._draw_random(start // rows, out.T)
+            return out
+        out = np.empty((stop - start, self.size), order="F")
         for block in range(start // rows, (stop - 1) // rows + 1 if stop > start else 0):
             first = block * rows
             values = self._block(block)
@@ -230,10 +235,9 @@ class UniformStream:
     def _block(self, block: int) -> np.ndarray:
         if self._cached is not None and self._cached[0] == block:
             return self._cached[1]
-        seq = np.random.SeedSequence(self.entropy, spawn_key=(block,))
-        gen = np.random.Generator(np.random.PCG64(seq))
         rows = self.block_rows
         if self.sampling == "lhs":
+            gen = self._generator(block)
             rows = min(rows, self.iterations - block * rows)
             values = (
                 qmc.LatinHypercube(d=self.size, rng=gen).random(rows) if self.size else np.empty((rows, 0))
@@ -244,17 +248,26 @@ class UniformStream:
             # one buffer, reused block after block (uniforms() copies out of it)
             if self._buffer is None:
                 self._buffer = np.empty((self.size, rows))
-            both = self._buffer
-            if not len(self._uniform):
-                gen.standard_normal(out=both)  # each input's draws contiguous
-            elif not len(self._gaussian):
-                gen.random(out=both)
-            else:
-                both[self._uniform] = gen.random((len(self._uniform), rows))
-                both[self._gaussian] = gen.standard_normal((len(self._gaussian), rows))
-            values = both.T
+            self._draw_random(block, self._buffer)
+            values = self._buffer.T
         self._cached = (block, values)
         return values
+
+    def _generator(self, block: int) -> np.random.Generator:
+        seq = np.random.SeedSequence(self.entropy, spawn_key=(block,))
+        return np.random.Generator(np.random.PCG64(seq))
+
+    def _draw_random(self, block: int, both: np.ndarray) -> None:
+        """Fill ``both`` (inputs x block rows, C order) with block ``block``'s draws."""
+        gen = self._generator(block)
+        rows = self.block_rows
+        if not len(self._uniform):
+            gen.standard_normal(out=both)  # each input's draws contiguous
+        elif not len(self._gaussian):
+            gen.random(out=both)
+        else:
+            both[self._uniform] = gen.random((len(self._uniform), rows))
+            both[self._gaussian] = gen.standard_normal((len(self._gaussian), rows))
 
 
 def _entropy(seed: RandomState) -> int:
@@ -283,6 +296,11 @@ def draw(space: InputSpace, iterations: int, rng: RandomState = None, sampling: 
     """
     stream = UniformStream(space.gaussian, rng, sampling, iterations)
     return space.transform(stream.uniforms(0, iterations))
+
+
+def block_rows(size: int) -> int:
+    """Iterations per seeded block for ``size`` inputs (about a million values a block)."""
+    return int(np.clip(BLOCK_VALUES // max(size, 1), 1, MAX_BLOCK_ROWS))
 
 
 def input_space(matrices: Matrices) -> tuple[InputSpace, tuple[tuple[str, Any], ...]]:
