@@ -30,8 +30,10 @@ T = TypeVar("T")
 
 _PARAMETER_KEYS = {"amount", "unit", "source", "comment"} | _SPEC_KEYS
 _EXCHANGE_KEYS = {"input", "amount", "unit", "lifetime", "utilisation", "source", "comment"} | _SPEC_KEYS
-_ACTIVITY_KEYS = {
+#: Fields of an activity record other than its exchanges (read by the Excel reader too).
+ACTIVITY_FIELDS = (
     "code",
+    "dataset",
     "name",
     "phase",
     "unit",
@@ -40,9 +42,8 @@ _ACTIVITY_KEYS = {
     "missing",
     "source",
     "comment",
-    "exchanges",
-    "dataset",
-}
+)
+_ACTIVITY_KEYS = {*ACTIVITY_FIELDS, "exchanges"}
 _FLOW_KEYS = {"code", "name", "unit", "factors", "source"}
 _TOP_KEYS = {
     "format",

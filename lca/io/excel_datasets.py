@@ -21,22 +21,10 @@ from lca.data import catalogue
 from lca.data.resolve import dataset_activity, dataset_parameter
 from lca.errors import DataNotFound, LcaError
 from lca.inventory import Model, Parameter, suggest
+from lca.io.datafile import ACTIVITY_FIELDS
 from lca.io.excel_cells import Problems, Row, Sheet
 from lca.io.excel_check import Located
 
-#: Fields of an activity record that lca.data.resolve.dataset_activity reads.
-_ACTIVITY_FIELDS = (
-    "code",
-    "dataset",
-    "name",
-    "phase",
-    "unit",
-    "location",
-    "production",
-    "missing",
-    "source",
-    "comment",
-)
 #: Cells a Parameters row may fill beside ``dataset`` (the entry gives amount, unit, range, source).
 _PARAMETER_CELLS = ("name", "dataset", "field", "comment")
 
@@ -52,7 +40,7 @@ class DatasetRow:
     @classmethod
     def of(cls, cells: dict[str, Any], sheet: Sheet, row: Row) -> DatasetRow:
         """The row's data-file record from its typed ``cells`` (phase, missing already read)."""
-        return cls({k: cells.get(k) for k in _ACTIVITY_FIELDS}, sheet, row)
+        return cls({k: cells.get(k) for k in ACTIVITY_FIELDS}, sheet, row)
 
 
 def read_dataset_parameter(v: dict[str, Any], sheet: Sheet, row: Row, problems: Problems) -> Parameter | None:
