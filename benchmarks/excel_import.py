@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from lca.inventory import PHASES, Activity, Exchange, FunctionalUnit, Model, Parameter
 from lca.io.excel import load_workbook_model, write_inventory
-from lca.uncertainty.distributions import Uncertainty
+from lca.model.records import PHASES, Activity, Exchange, FunctionalUnit, Model, Parameter
+from lca.model.uncertainty import Uncertainty
 
 N_ACTIVITIES, PER_ACTIVITY = 1_000, 10
 

@@ -38,8 +38,8 @@ from pathlib import Path
 import numpy as np
 
 import lca
-from lca.inventory import Activity, Exchange, Flow, FunctionalUnit, Model
-from lca.uncertainty.distributions import Uncertainty
+from lca.model.records import Activity, Exchange, Flow, FunctionalUnit, Model
+from lca.model.uncertainty import Uncertainty
 from lca.uncertainty.propagation import Propagator
 
 ROOT = Path(__file__).resolve().parents[1]

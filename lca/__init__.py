@@ -17,9 +17,9 @@ BLOOM's GWP by hand (Luccioni et al. 2023 inputs): 3,636.15 + 7,575.31 kg embodi
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from lca._version import __version__
 from lca.compile import Matrices, build_matrices
 from lca.errors import (
     DataNotFound,
@@ -32,16 +32,11 @@ from lca.errors import (
     UnitError,
 )
 from lca.indicators import Indicator, default_indicators, get_indicator, register_indicator
-from lca.inventory import PHASES, Activity, Exchange, Flow, FunctionalUnit, Model, Parameter
+from lca.model import PHASES, Activity, Exchange, Flow, FunctionalUnit, Model, Parameter
 from lca.solve import Result, Solver, solve
 from lca.uncertainty.propagation import monte_carlo
 from lca.uncertainty.results import MonteCarloResult
 from lca.units import Q_, ureg
-
-try:
-    __version__ = version("lca")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+unknown"
 
 
 def datasets_dir() -> Path:

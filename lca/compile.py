@@ -1,6 +1,6 @@
 """Inventory -> matrices. All unit conversion happens here, once.
 
-:func:`build_matrices` checks a :class:`~lca.inventory.Model` and turns it into a frozen
+:func:`build_matrices` checks a :class:`~lca.model.records.Model` and turns it into a frozen
 :class:`Matrices`: the technosphere A (products x activities), the biosphere B (flows x
 activities) and the characterisation C (indicators x flows), as plain floats in the
 canonical units (each activity's reference unit, each flow's unit, each indicator's unit),
@@ -26,10 +26,10 @@ import pint
 import scipy.sparse as sp
 
 from lca.errors import FormulaError, InventoryError, LcaError, UnitError
-from lca.formulas import Formula, is_number
 from lca.indicators import Indicator, default_indicators, get_indicator, registered_indicators
-from lca.inventory import PHASES, Activity, Exchange, Flow, Model, suggest
-from lca.uncertainty.distributions import Uncertainty
+from lca.model.formulas import Formula, is_number
+from lca.model.records import PHASES, Activity, Exchange, Flow, Model, suggest
+from lca.model.uncertainty import Uncertainty
 from lca.units import Q_, conversion_factor, format_unit, parse_unit, ureg
 
 MAX_FORMULA_LENGTH = 2000

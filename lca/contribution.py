@@ -9,7 +9,7 @@ only the walk itself is cut, at ``max_depth`` levels and below ``cutoff`` of the
 
 Examples
 --------
->>> from lca.inventory import Model, Activity, Exchange, FunctionalUnit
+>>> from lca.model.records import Model, Activity, Exchange, FunctionalUnit
 >>> from lca.solve import solve
 >>> m = Model("tiny")
 >>> _ = m.add_activity(Activity("grid", "electricity", None, "kWh",

@@ -10,7 +10,7 @@ Formulas (sources in docs/methodology.md):
 * On-site water: ``W = E_IT * WUE`` (WUE in L/kWh of IT energy, The Green Grid 2011).
 
 The functions work on pint quantities and return quantities; the builders add the same
-formulas to a :class:`~lca.inventory.Model` as activities and exchanges.
+formulas to a :class:`~lca.model.records.Model` as activities and exchanges.
 
 Examples
 --------
@@ -27,7 +27,7 @@ from collections.abc import Mapping
 import pint
 
 from lca.errors import InventoryError
-from lca.inventory import Activity, Exchange, Model
+from lca.model.records import Activity, Exchange, Model
 from lca.units import Q_, conversion_factor, ureg
 
 

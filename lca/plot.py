@@ -23,7 +23,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from lca.inventory import BACKGROUND, PHASES
+from lca.model.records import BACKGROUND, PHASES
 from lca.units import format_unit
 
 if TYPE_CHECKING:

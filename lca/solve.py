@@ -11,7 +11,7 @@ contributions therefore add up to the total.
 
 Examples
 --------
->>> from lca.inventory import Model, Activity, Exchange, FunctionalUnit
+>>> from lca.model.records import Model, Activity, Exchange, FunctionalUnit
 >>> m = Model("tiny")
 >>> _ = m.add_activity(Activity("grid", "electricity", None, "kWh",
 ...                             exchanges=[Exchange("GWP", 57, "g CO2 eq")]))
@@ -35,7 +35,7 @@ import scipy.sparse.linalg as spla
 
 from lca.compile import Matrices, build_matrices
 from lca.errors import InventoryError
-from lca.inventory import BACKGROUND, PHASES, Model
+from lca.model.records import BACKGROUND, PHASES, Model
 from lca.units import Q_, format_unit
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lca.inventory import Activity, Exchange, FunctionalUnit, Model, Parameter
+from lca.model.records import Activity, Exchange, FunctionalUnit, Model, Parameter
 
 
 def grid_and_job(kwh: float = 1000.0, factor_g: float = 57.0) -> Model:

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import openpyxl
 
-from lca.inventory import Activity, Exchange, FunctionalUnit, Model, Parameter
 from lca.io.excel import write_inventory
-from lca.uncertainty.distributions import Uncertainty
+from lca.model.records import Activity, Exchange, FunctionalUnit, Model, Parameter
+from lca.model.uncertainty import Uncertainty
 
 GWP_TOTAL = 150 * 1000 / (52560 * 0.85) + 400 * 0.057
 

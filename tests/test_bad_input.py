@@ -8,7 +8,7 @@ import pytest
 import lca
 from lca.cli import main
 from lca.errors import FormulaError, InputFileError, InventoryError, UnitError
-from lca.inventory import Activity, Exchange, FunctionalUnit, Model, Parameter
+from lca.model.records import Activity, Exchange, FunctionalUnit, Model, Parameter
 from tests.conftest import grid_and_job
 
 

@@ -5,8 +5,8 @@ import math
 import pytest
 
 from lca.errors import UncertaintyError
-from lca.uncertainty.distributions import Uncertainty
-from lca.uncertainty.pedigree import pedigree_sigma
+from lca.model.pedigree import pedigree_sigma
+from lca.model.uncertainty import Uncertainty
 
 
 def test_pedigree_worked_example():

@@ -163,7 +163,7 @@ def test_cli_template_export_and_run(tmp_path, capsys):
 def test_flows_sheet_and_sheet_names_in_any_case(tmp_path):
     """A flow with a characterisation factor: 2 kg CH4 x 29.8 kg CO2 eq/kg (IPCC AR6 GWP100,
     fossil methane) = 59.6 kg CO2 eq on top of the tiny case."""
-    from lca.inventory import Exchange, Flow
+    from lca.model.records import Exchange, Flow
 
     model = tiny_model()
     model.add_flow(Flow("ch4", "methane, fossil", "kg", {"GWP": 29.8}, "IPCC AR6 WG1 table 7.15"))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lca.errors import FormulaError
-from lca.formulas import Formula
+from lca.model.formulas import Formula
 from lca.units import Q_
 
 

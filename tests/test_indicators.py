@@ -6,8 +6,8 @@ import lca
 from lca.errors import DataNotFound, UnitError
 from lca.hardware import add_grid_mix, hardware_use
 from lca.indicators import Indicator, get_indicator, register_indicator
-from lca.inventory import Activity, Exchange, FunctionalUnit, Model, Parameter
 from lca.io.datafile import model_from_dict
+from lca.model.records import Activity, Exchange, FunctionalUnit, Model, Parameter
 from lca.units import Q_
 
 

@@ -8,8 +8,8 @@ import pytest
 
 import lca
 from lca.errors import InputFileError, UncertaintyError
-from lca.inventory import Activity, Exchange, FunctionalUnit, Model, Parameter
-from lca.uncertainty.distributions import Uncertainty
+from lca.model.records import Activity, Exchange, FunctionalUnit, Model, Parameter
+from lca.model.uncertainty import Uncertainty
 from lca.uncertainty.propagation import Propagator, monte_carlo
 
 EXAMPLE = lca.datasets_dir() / "examples" / "bloom_parametric.yaml"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lca.errors import UncertaintyError
-from lca.uncertainty.distributions import Uncertainty
+from lca.model.uncertainty import Uncertainty
 from lca.uncertainty.sampling import InputSpace, UniformStream, draw
 
 

@@ -8,10 +8,10 @@ import pytest
 
 import lca
 from lca.errors import UncertaintyError
-from lca.inventory import Activity, Exchange, FunctionalUnit, Model, Parameter
-from lca.uncertainty.distributions import Uncertainty
+from lca.model.records import Activity, Exchange, FunctionalUnit, Model, Parameter
+from lca.model.uncertainty import Uncertainty
+from lca.uncertainty import compare, rank_sensitivity, sobol_indices
 from lca.uncertainty.propagation import monte_carlo
-from lca.uncertainty.sensitivity import compare, rank_sensitivity, sobol_indices
 
 EXAMPLE = lca.datasets_dir() / "examples" / "bloom_parametric.yaml"
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lca.compile import build_matrices
-from lca.inventory import Activity, Exchange, FunctionalUnit, Model, Parameter
+from lca.model.records import Activity, Exchange, FunctionalUnit, Model, Parameter
 from lca.solve import Solver, solve
 from tests.conftest import grid_and_job
 

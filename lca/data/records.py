@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import pint
 
-from lca.uncertainty.distributions import Uncertainty
+from lca.model.uncertainty import Uncertainty
 from lca.units import Q_, format_unit, parse_unit
 
 

@@ -8,7 +8,7 @@ An activity of a data file may be taken from the datasets::
       exchanges:                # optional: an exchange on an indicator replaces the dataset's
         - {input: GWP, amount: grid_fr, unit: g CO2 eq/kWh}
 
-It expands into an :class:`~lca.inventory.Activity` whose reference unit is the entry's
+It expands into an :class:`~lca.model.records.Activity` whose reference unit is the entry's
 (``kWh``, ``item``, ``t*km``, ``kg``...) and whose exchanges are the entry's factors per
 unit on every indicator it covers, each with the entry's range as a triangular
 uncertainty. Indicators the entry lacks (and the user does not supply) go to
@@ -38,7 +38,7 @@ from lca.data import catalogue
 from lca.data.records import Entry
 from lca.errors import LcaError
 from lca.indicators import default_indicators
-from lca.inventory import Activity, Exchange, Parameter
+from lca.model.records import Activity, Exchange, Parameter
 from lca.units import parse_unit
 
 

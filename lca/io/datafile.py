@@ -21,8 +21,8 @@ from typing import Any, TypeVar
 import yaml
 
 from lca.errors import InputFileError, LcaError, OutputError, Problem
-from lca.inventory import Activity, Exchange, Flow, FunctionalUnit, Model, Parameter
-from lca.uncertainty.distributions import _SPEC_KEYS, Uncertainty
+from lca.model.records import Activity, Exchange, Flow, FunctionalUnit, Model, Parameter
+from lca.model.uncertainty import _SPEC_KEYS, Uncertainty
 
 FORMAT = "lca-inventory/1"
 MAX_BYTES = 20 * 1024 * 1024

@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) != 2:
         print("usage: python -m lca.io.excel SOURCE(.yaml|.xlsx) TARGET.xlsx", file=sys.stderr)
         return 2
-    from lca.io.loaders import load_inventory
+    from lca.io.loaders import load_inventory  # excel_read, not this module: no import cycle
 
     write_inventory(load_inventory(args[0]), args[1])
     return 0

@@ -23,9 +23,9 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from lca.errors import InputFileError, Problem
-from lca.inventory import suggest
 from lca.io.datafile import file_problem
 from lca.io.excel_layout import AMOUNT, NUMBER, SCORE, SHEETS, Column
+from lca.model.records import suggest
 
 MAX_BYTES = 20 * 1024 * 1024  #: largest workbook file accepted
 MAX_UNZIPPED = 200 * 1024 * 1024  #: largest total size of its uncompressed parts

@@ -18,11 +18,11 @@ from typing import Any
 
 from lca.compile import CompiledParameters, compile_exchange, compile_parameters
 from lca.errors import LcaError
-from lca.formulas import Formula, is_number
-from lca.inventory import Exchange, Model, Parameter
 from lca.io.excel_cells import Problems, Row, Sheet
 from lca.io.excel_layout import PEDIGREE
-from lca.uncertainty.distributions import NAMES, Uncertainty
+from lca.model.formulas import Formula, is_number
+from lca.model.records import Exchange, Model, Parameter
+from lca.model.uncertainty import NAMES, Uncertainty
 
 AT = "\x00at"  #: prefix of compile messages, stripped when a message is put on a cell
 _PART = re.compile(

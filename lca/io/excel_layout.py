@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lca.inventory import BACKGROUND, PHASES
+from lca.model.records import BACKGROUND, PHASES
 
 #: Kinds of cell: free text; a number; a number or an ``lca`` formula / quantity text;
 #: a whole number (pedigree score 1-5); a comma-separated list of codes.

@@ -1,4 +1,4 @@
-"""Read an inventory workbook into a :class:`~lca.inventory.Model`, locating every problem.
+"""Read an inventory workbook into a :class:`~lca.model.records.Model`, locating every problem.
 
 Three passes, each collecting problems as ``file, Sheet!Cell: what was found; expected``:
 
@@ -20,14 +20,14 @@ from typing import Any
 import yaml
 
 from lca.errors import LcaError
-from lca.formulas import is_number
 from lca.indicators import default_indicators, registered_indicators
-from lca.inventory import PHASES, Activity, Exchange, Flow, FunctionalUnit, Model, Parameter, suggest
 from lca.io.datafile import record_datasets
 from lca.io.excel_cells import Problems, Row, Sheet, check_file, read_sheets, typed
 from lca.io.excel_check import AT, Located, check_exchanges, check_parameters, read_uncertainty, strip_where
 from lca.io.excel_datasets import DatasetRow, expand_datasets, read_dataset_parameter
 from lca.io.excel_layout import MODEL_FIELDS, PHASE_CHOICES, REQUIRED_SHEETS, SHEETS
+from lca.model.formulas import is_number
+from lca.model.records import PHASES, Activity, Exchange, Flow, FunctionalUnit, Model, Parameter, suggest
 from lca.units import parse_unit
 
 

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lca.inventory import Exchange, Model, Parameter
+from lca._version import __version__
 from lca.io.datafile import write_atomic
 from lca.io.excel_layout import (
     COMMON_UNITS,
@@ -33,7 +33,8 @@ from lca.io.excel_layout import (
     SHEETS,
     Column,
 )
-from lca.uncertainty.distributions import Uncertainty
+from lca.model.records import Exchange, Model, Parameter
+from lca.model.uncertainty import Uncertainty
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="305496")
@@ -192,7 +193,6 @@ def write_results(
     inventory : str
         Name of the inventory file, for the About sheet.
     """
-    import lca
     from lca.units import format_unit
 
     book = openpyxl.Workbook()
@@ -202,7 +202,7 @@ def write_results(
     lines = [
         ("model", m.model_name),
         ("inventory", inventory),
-        ("lca version", lca.__version__),
+        ("lca version", __version__),
         (
             "Monte Carlo",
             "see the MonteCarlo sheet" if stats is not None else "not run (deterministic result)",

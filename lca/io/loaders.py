@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lca.errors import InputFileError, LcaError, Problem
-from lca.inventory import Model
+from lca.model.records import Model
 
 
 def load_inventory(path: str | Path) -> Model:
@@ -17,7 +17,7 @@ def load_inventory(path: str | Path) -> Model:
 
         return load_model(path)
     if suffix == ".xlsx":
-        from lca.io.excel import load_workbook_model
+        from lca.io.excel_read import load_workbook_model
 
         return load_workbook_model(path)
     raise InputFileError(

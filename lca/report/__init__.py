@@ -14,7 +14,7 @@ b'<!DOCTYPE html>'
 
 from __future__ import annotations
 
-from lca.inventory import Model
+from lca.model.records import Model
 from lca.report.build import SECTION_KEYS, build_document
 from lca.report.document import Document
 from lca.report.html import render_html

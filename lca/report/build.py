@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-import lca
+from lca._version import __version__
 from lca.report.document import Document, Paragraph, Section
 from lca.report.frugality import climate_card, equivalences, frugality
 from lca.report.sections import ReportInput, contributors, data_quality, goal_and_scope, headline, results
@@ -37,7 +37,7 @@ def build_document(data: ReportInput) -> Document:
         "Summary",
         [
             Paragraph(
-                f"Totals for the functional unit (lca {lca.__version__}, {data.date}"
+                f"Totals for the functional unit (lca {__version__}, {data.date}"
                 + (
                     f", Monte Carlo {data.bands.iterations:,} iterations, seed {data.bands.seed}"
                     if data.bands

@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lca.errors import LcaError, OutputError
-from lca.inventory import Model
 from lca.io.datafile import check_output_path, write_atomic
+from lca.model.records import Model
 from lca.report import FORMATS, render
 from lca.report.build import build_document
 from lca.report.document import Document, Paragraph, Section, Table, cell_text

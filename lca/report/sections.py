@@ -11,16 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import lca
+from lca._version import __version__
 from lca.contribution import contribution_tree
 from lca.data import version as datasets_version
 from lca.errors import LcaError
-from lca.inventory import PHASES, Model
+from lca.model.records import PHASES, Model
+from lca.model.uncertainty import NAMES
 from lca.plot import phase_bars, uncertainty
 from lca.report.document import Figure, Items, Paragraph, Section, Table, Tree, Value, fmt
 from lca.report.uncertain import Bands, Paired
 from lca.solve import Result
-from lca.uncertainty.distributions import NAMES
 from lca.units import format_unit
 
 #: How many activities, parameters and paths a report lists per indicator.
@@ -100,7 +100,7 @@ def goal_and_scope(data: ReportInput) -> Section:
         ("Functional unit", fu_text),
         ("Phases included", ", ".join(included) or "none"),
         ("Date of the report", data.date),
-        ("lca version", lca.__version__),
+        ("lca version", __version__),
         ("Inventory", data.source or model.name),
         ("Reference datasets", f"lca datasets {datasets_version()} (datasets/VERSION)"),
         (

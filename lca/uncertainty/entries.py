@@ -23,7 +23,7 @@ import numpy as np
 
 from lca.compile import CompiledAmount
 from lca.errors import UncertaintyError
-from lca.uncertainty.distributions import LOGNORMAL
+from lca.model.uncertainty import LOGNORMAL
 from lca.uncertainty.sampling import InputSpace
 
 

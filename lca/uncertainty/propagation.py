@@ -31,12 +31,13 @@ import scipy.sparse as sp
 
 from lca.compile import CompiledAmount, Matrices, build_matrices
 from lca.errors import InventoryError, UncertaintyError
-from lca.inventory import BACKGROUND, Model, suggest
+from lca.model.records import BACKGROUND, Model, suggest
 from lca.solve import Solver
 from lca.uncertainty.batched import BatchedSystem
 from lca.uncertainty.entries import EntryRecipes
 from lca.uncertainty.results import MonteCarloResult, RowSpec
 from lca.uncertainty.sampling import RandomState, UniformStream, block_rows, input_space
+from lca.units import Q_, format_unit
 
 #: Memory a chunk of iterations may use for its working arrays.
 CHUNK_BYTES = 48 * 2**20
@@ -351,7 +352,20 @@ class Propagator:
             if progress is not None:
                 progress(stop, iterations)
         pool.shutdown()
-        return MonteCarloResult.build(self, values, inputs, stream.entropy, sampling, percentiles)
+        m = self.matrices
+        return MonteCarloResult.build(
+            model_name=m.model_name,
+            rows=self.rows,
+            indicators=[i.code for i in m.indicators],
+            units=[format_unit(i.unit) for i in m.indicators],
+            values=values,
+            deterministic=self._deterministic_rows(),
+            inputs=inputs,
+            input_labels=_input_labels(self),
+            seed=stream.entropy,
+            sampling=sampling,
+            percentiles=percentiles,
+        )
 
 
 def monte_carlo(
@@ -431,3 +445,41 @@ def _physical_memory() -> float:
 
 def _value(amount: CompiledAmount | None, m: Matrices) -> float:
     return float("nan") if amount is None else float(amount.evaluate(m.parameters.base_values))
+
+
+def _input_labels(propagator: Propagator) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray]:
+    params = propagator.matrices.parameters
+    names, units, scale = [], [], []
+    labels: dict[Any, str] = {}
+    for key, unc_name in zip(propagator.keys, propagator.space.names, strict=True):
+        names.append(unc_name)
+        if key[0] == "parameter":
+            declared = params.quantities[key[1]].units
+            units.append(format_unit(declared))
+            scale.append(1.0 / float(Q_(1.0, declared).to_base_units().magnitude))
+        else:
+            amount, unit, factor = _exchange_unit(propagator, key)
+            if unit not in labels:
+                labels[unit] = unit if isinstance(unit, str) else format_unit(unit)
+            units.append(labels[unit])
+            scale.append(factor)
+    return tuple(names), tuple(units), np.array(scale, dtype=float)
+
+
+def _exchange_unit(propagator: Propagator, key: tuple[str, int]) -> tuple[Any, Any, float]:
+    """An exchange input's unit in the matrix (supplier's reference unit, flow unit) and factor.
+
+    An amortised amount (a use time) stays in SI base units.
+    """
+    m = propagator.matrices
+    e = key[1]
+    if key[0] == "technosphere":
+        amount, unit = m.tech_amounts[e], m.activity_units[m.tech_rows[e]]
+    else:
+        amount = m.bio_amounts[e]
+        flow = m.flows[m.bio_rows[e]]
+        units = {i.code: i.unit_text for i in m.indicators}
+        unit = units.get(flow, f"unit of flow '{flow}'")
+    if amount.denominators:
+        return amount, amount.numerator.unit, 1.0
+    return amount, unit, abs(amount.factor)

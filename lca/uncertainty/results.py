@@ -10,17 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from lca._version import __version__
 from lca.errors import DataNotFound, UncertaintyError
-from lca.inventory import suggest
-from lca.units import Q_, format_unit
-
-if TYPE_CHECKING:
-    from lca.uncertainty.propagation import Propagator
+from lca.model.records import suggest
+from lca.units import Q_
 
 
 @dataclass(frozen=True)
@@ -85,35 +83,42 @@ class MonteCarloResult:
     @classmethod
     def build(
         cls,
-        propagator: Propagator,
+        *,
+        model_name: str,
+        rows: Sequence[RowSpec],
+        indicators: Sequence[str],
+        units: Sequence[str],
         values: np.ndarray,
+        deterministic: np.ndarray,
         inputs: np.ndarray | None,
+        input_labels: tuple[Sequence[str], Sequence[str], np.ndarray],
         seed: int,
         sampling: str,
         percentiles: Sequence[float],
     ) -> MonteCarloResult:
-        """Assemble a result from a propagator's rows and the computed arrays."""
-        from lca import __version__
+        """Assemble a result from plain arrays and labels.
 
+        ``rows`` are the reported rows (the total is added last); ``input_labels`` gives
+        every input's name, unit and factor from base units, of which the first
+        ``inputs.shape[1]`` were kept.
+        """
         bad = [p for p in percentiles if not 0 <= p <= 100]
         if bad:
             raise UncertaintyError(f"percentiles {bad} are outside 0-100")
-        m = propagator.matrices
-        names, units, scale = _input_labels(propagator)
+        names, input_units, scale = input_labels
         kept = 0 if inputs is None else inputs.shape[1]
-        names, units, scale = names[:kept], units[:kept], scale[:kept]
         return cls(
-            model_name=m.model_name,
-            rows=(*(r.label for r in propagator.rows), "total"),
-            row_kinds=(*(r.kind for r in propagator.rows), "total"),
-            indicators=tuple(i.code for i in m.indicators),
-            units=tuple(format_unit(i.unit) for i in m.indicators),
+            model_name=model_name,
+            rows=(*(r.label for r in rows), "total"),
+            row_kinds=(*(r.kind for r in rows), "total"),
+            indicators=tuple(indicators),
+            units=tuple(units),
             values=values,
-            deterministic=propagator._deterministic_rows(),
+            deterministic=deterministic,
             inputs=inputs,
-            input_names=names,
-            input_units=units,
-            input_scale=scale,
+            input_names=tuple(names[:kept]),
+            input_units=tuple(input_units[:kept]),
+            input_scale=np.asarray(scale[:kept], dtype=float),
             seed=int(seed),
             sampling=sampling,
             percentiles=tuple(float(p) for p in percentiles),
@@ -267,10 +272,8 @@ class MonteCarloResult:
     def sensitivity(self, indicator: str, row: str = "total") -> pd.DataFrame:
         """Spearman rank correlation and contribution to variance of each input.
 
-        See :func:`lca.uncertainty.sensitivity.rank_sensitivity`.
+        See :func:`rank_sensitivity`.
         """
-        from lca.uncertainty.sensitivity import rank_sensitivity
-
         return rank_sensitivity(self, indicator, row)
 
 
@@ -278,39 +281,52 @@ def _pname(q: float) -> str:
     return f"p{q:g}"
 
 
-def _input_labels(propagator: Propagator) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray]:
-    params = propagator.matrices.parameters
-    names, units, scale = [], [], []
-    labels: dict[Any, str] = {}
-    for key, unc_name in zip(propagator.keys, propagator.space.names, strict=True):
-        names.append(unc_name)
-        if key[0] == "parameter":
-            declared = params.quantities[key[1]].units
-            units.append(format_unit(declared))
-            scale.append(1.0 / float(Q_(1.0, declared).to_base_units().magnitude))
-        else:
-            amount, unit, factor = _exchange_unit(propagator, key)
-            if unit not in labels:
-                labels[unit] = unit if isinstance(unit, str) else format_unit(unit)
-            units.append(labels[unit])
-            scale.append(factor)
-    return tuple(names), tuple(units), np.array(scale, dtype=float)
+def _ranks(x: np.ndarray) -> np.ndarray:
+    """Ranks 0..n-1 of each column of ``x`` (ties broken by position)."""
+    order = np.argsort(x, axis=0, kind="stable")
+    ranks = np.empty(x.shape, dtype=float)
+    np.put_along_axis(ranks, order, np.arange(x.shape[0], dtype=float)[:, None], axis=0)
+    return ranks
 
 
-def _exchange_unit(propagator: Propagator, key: tuple[str, int]) -> tuple[Any, Any, float]:
-    """An exchange input's unit in the matrix (supplier's reference unit, flow unit) and factor.
+def rank_sensitivity(result: MonteCarloResult, indicator: str, row: str = "total") -> pd.DataFrame:
+    """Spearman rank correlation and contribution to variance of each input.
 
-    An amortised amount (a use time) stays in SI base units.
+    Returns
+    -------
+    pandas.DataFrame
+        One line per input, largest contribution first: ``input``, ``unit``,
+        ``spearman`` (-1 to 1; NaN when the result does not vary) and ``contribution``
+        (squared correlation / sum of squared correlations, 0 to 1).
+
+    Raises
+    ------
+    UncertaintyError
+        When the run kept no input draws.
     """
-    m = propagator.matrices
-    e = key[1]
-    if key[0] == "technosphere":
-        amount, unit = m.tech_amounts[e], m.activity_units[m.tech_rows[e]]
+    if result.inputs is None:
+        raise UncertaintyError("this Monte Carlo run did not keep its input draws (keep_inputs=False)")
+    y = result.samples(indicator, row)
+    x = result.inputs
+    n = len(y)
+    if x.shape[1] == 0 or n < 3:
+        rho = np.full(x.shape[1], np.nan)
     else:
-        amount = m.bio_amounts[e]
-        flow = m.flows[m.bio_rows[e]]
-        units = {i.code: i.unit_text for i in m.indicators}
-        unit = units.get(flow, f"unit of flow '{flow}'")
-    if amount.denominators:
-        return amount, amount.numerator.unit, 1.0
-    return amount, unit, abs(amount.factor)
+        ry = _ranks(y[:, None])[:, 0]
+        rx = _ranks(x)
+        ry -= ry.mean()
+        rx -= rx.mean(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rho = (rx.T @ ry) / np.sqrt((rx * rx).sum(axis=0) * (ry @ ry))
+    squared = np.nan_to_num(rho) ** 2
+    total = squared.sum()
+    contribution = squared / total if total > 0 else np.zeros_like(squared)
+    frame = pd.DataFrame(
+        {
+            "input": list(result.input_names),
+            "unit": list(result.input_units),
+            "spearman": rho,
+            "contribution": contribution,
+        }
+    )
+    return frame.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)

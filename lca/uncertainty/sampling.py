@@ -23,7 +23,7 @@ iterations is one exact Latin hypercube; a longer one is stratified block by blo
 
 Examples
 --------
->>> from lca.uncertainty.distributions import Uncertainty
+>>> from lca.model.uncertainty import Uncertainty
 >>> u = Uncertainty.from_spec({"distribution": "uniform", "min": 1, "max": 3}, 2.0, "x")
 >>> space = InputSpace(("x",), (u,), ("parameter 'x'",))
 >>> draws = UniformStream(space.gaussian, seed=1).uniforms(0, 4)
@@ -45,7 +45,7 @@ from scipy.stats import qmc
 
 from lca.compile import Matrices
 from lca.errors import UncertaintyError
-from lca.uncertainty.distributions import LOGNORMAL, NORMAL, TRIANGULAR, UNIFORM, Uncertainty
+from lca.model.uncertainty import LOGNORMAL, NORMAL, TRIANGULAR, UNIFORM, Uncertainty
 
 #: Sampling methods accepted by :func:`lca.uncertainty.propagation.monte_carlo`.
 SAMPLING_METHODS = ("random", "lhs")
@@ -288,7 +288,7 @@ def draw(space: InputSpace, iterations: int, rng: RandomState = None, sampling: 
 
     Examples
     --------
-    >>> from lca.uncertainty.distributions import Uncertainty
+    >>> from lca.model.uncertainty import Uncertainty
     >>> u = Uncertainty.from_spec({"distribution": "lognormal", "gsd": 1.5}, 150.0, "gpu")
     >>> x = draw(InputSpace(("gpu",), (u,), ("gpu",)), 20001, rng=3)
     >>> bool(abs(np.median(x) / 150 - 1) < 0.01)

@@ -1,7 +1,7 @@
 """Which uncertain inputs drive the results, and how two alternatives compare.
 
-- :func:`rank_sensitivity`: Spearman rank correlation of each input with one result
-  (any Monte Carlo run), and its squared-rank contribution to variance (the squared
+- :func:`~lca.uncertainty.results.rank_sensitivity`: Spearman rank correlation of each input
+  with one result (any Monte Carlo run), and its squared-rank contribution to variance (the squared
   correlations normalised to add up to 1, as SimaPro and Brightway analyses report).
 - :func:`sobol_indices`: first-order and total Sobol indices (Saltelli 2010 design and
   estimators, via SALib, the optional extra ``lca[sensitivity]``).
@@ -21,64 +21,13 @@ import pandas as pd
 
 from lca.compile import Matrices, build_matrices
 from lca.errors import UncertaintyError
-from lca.inventory import Model
+from lca.model.records import Model
 from lca.uncertainty.propagation import Propagator
 from lca.uncertainty.results import MonteCarloResult
 from lca.uncertainty.sampling import RandomState, UniformStream
 
 #: Sobol analysis refuses more inputs than this (the design has n * (k + 2) rows).
 MAX_SOBOL_INPUTS = 200
-
-
-def _ranks(x: np.ndarray) -> np.ndarray:
-    """Ranks 0..n-1 of each column of ``x`` (ties broken by position)."""
-    order = np.argsort(x, axis=0, kind="stable")
-    ranks = np.empty(x.shape, dtype=float)
-    np.put_along_axis(ranks, order, np.arange(x.shape[0], dtype=float)[:, None], axis=0)
-    return ranks
-
-
-def rank_sensitivity(result: MonteCarloResult, indicator: str, row: str = "total") -> pd.DataFrame:
-    """Spearman rank correlation and contribution to variance of each input.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One line per input, largest contribution first: ``input``, ``unit``,
-        ``spearman`` (-1 to 1; NaN when the result does not vary) and ``contribution``
-        (squared correlation / sum of squared correlations, 0 to 1).
-
-    Raises
-    ------
-    UncertaintyError
-        When the run kept no input draws.
-    """
-    if result.inputs is None:
-        raise UncertaintyError("this Monte Carlo run did not keep its input draws (keep_inputs=False)")
-    y = result.samples(indicator, row)
-    x = result.inputs
-    n = len(y)
-    if x.shape[1] == 0 or n < 3:
-        rho = np.full(x.shape[1], np.nan)
-    else:
-        ry = _ranks(y[:, None])[:, 0]
-        rx = _ranks(x)
-        ry -= ry.mean()
-        rx -= rx.mean(axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rho = (rx.T @ ry) / np.sqrt((rx * rx).sum(axis=0) * (ry @ ry))
-    squared = np.nan_to_num(rho) ** 2
-    total = squared.sum()
-    contribution = squared / total if total > 0 else np.zeros_like(squared)
-    frame = pd.DataFrame(
-        {
-            "input": list(result.input_names),
-            "unit": list(result.input_units),
-            "spearman": rho,
-            "contribution": contribution,
-        }
-    )
-    return frame.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _salib():

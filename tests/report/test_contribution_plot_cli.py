@@ -10,7 +10,7 @@ import pytest
 import lca
 from lca.cli import main
 from lca.contribution import contribution_tree, impact_of
-from lca.inventory import Activity, Exchange, FunctionalUnit, Model
+from lca.model.records import Activity, Exchange, FunctionalUnit, Model
 from lca.plot import comparison, phase_bars, to_svg
 
 CASE = lca.datasets_dir() / "cases" / "bloom.yaml"

@@ -106,9 +106,9 @@ def test_value_text():
 
 
 def test_data_quality_shows_distribution_and_pedigree(bloom_result):
-    from lca.inventory import Parameter
+    from lca.model.records import Parameter
+    from lca.model.uncertainty import Uncertainty
     from lca.report.sections import data_quality
-    from lca.uncertainty.distributions import Uncertainty
 
     model = lca.bloom()
     # scores (2,3,1,2,4), basic variance 0.0006: sigma^2 = 0.041825, GSD = 1.2269 (design.md 7)

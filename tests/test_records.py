@@ -5,7 +5,7 @@ import pytest
 
 import lca
 from lca.io.datafile import dump_model, load_model, model_from_dict, model_to_dict
-from lca.uncertainty.distributions import Uncertainty
+from lca.model.uncertainty import Uncertainty
 from tests.test_solve import loop_model
 
 

@@ -30,7 +30,7 @@ from typing import Any
 import networkx as nx
 
 from lca.errors import InventoryError
-from lca.uncertainty.distributions import Uncertainty
+from lca.model.uncertainty import Uncertainty
 
 #: Life-cycle phases, in life-cycle order.
 PHASES = ("extraction", "manufacturing", "transport", "training", "deployment", "end_of_life")

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from lca.errors import UncertaintyError
-from lca.uncertainty.pedigree import check_scores, pedigree_sigma
+from lca.model.pedigree import check_scores, pedigree_sigma
 
 UNDEFINED, NONE, LOGNORMAL, NORMAL, UNIFORM, TRIANGULAR = 0, 1, 2, 3, 4, 5
 
