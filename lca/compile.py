@@ -32,8 +32,10 @@ no pint arithmetic: each distinct (unit, reference unit) pair gets its exact fac
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -62,7 +64,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
 class Expr:
     """A number or a formula, and the unit of the value :meth:`evaluate` returns.
 
@@ -71,10 +72,12 @@ class Expr:
     SI base units and ``unit`` is the base unit of its result (``base`` is NaN).
     """
 
-    formula: Formula | None
-    base: float
-    unit: pint.Unit
-    uncertainty: Uncertainty | None = None
+    __slots__ = ("base", "formula", "uncertainty", "unit")
+
+    def __init__(
+        self, formula: Formula | None, base: float, unit: pint.Unit, uncertainty: Uncertainty | None = None
+    ):
+        self.formula, self.base, self.unit, self.uncertainty = formula, base, unit, uncertainty
 
     def evaluate(self, params: Mapping[str, Any]) -> Any:
         """The value (in :attr:`unit`) from parameter values in base units (floats or arrays)."""
@@ -82,20 +85,33 @@ class Expr:
             return self.base
         return self.formula.evaluate(params)
 
+    def __repr__(self) -> str:
+        what = self.formula if self.formula is not None else self.base
+        return f"Expr({what!r}, {self.unit!s})"
 
-@dataclass(frozen=True)
+
 class CompiledAmount:
     """How one matrix entry is computed: ``factor * numerator / prod(denominators)``.
 
     ``factor`` converts the units of the numerator and denominators (:attr:`Expr.unit`) to
     the matrix's canonical unit, exactly, and carries the sign (negative for technosphere
-    inputs) and, for an intensity, the production.
+    inputs) and, for an intensity, the production. ``place`` is the exchange's
+    ``(activity code, index, input)``; :attr:`where` says it in words. (A small class with
+    slots, not a dataclass: a background database makes hundreds of thousands of them.)
     """
 
-    where: str
-    numerator: Expr
-    denominators: tuple[Expr, ...]
-    factor: float
+    __slots__ = ("denominators", "factor", "numerator", "place")
+
+    def __init__(
+        self, place: tuple[str, int, str], numerator: Expr, denominators: tuple[Expr, ...], factor: float
+    ):
+        self.place, self.numerator, self.denominators, self.factor = place, numerator, denominators, factor
+
+    @property
+    def where(self) -> str:
+        """``activity 'job', exchange 2 (input 'grid')``."""
+        code, index, inp = self.place
+        return str(Place("exchange", code, index, inp))
 
     def evaluate(self, params: Mapping[str, Any]) -> Any:
         """Matrix value from parameter values in base units (floats or arrays)."""
@@ -108,6 +124,9 @@ class CompiledAmount:
     def exprs(self) -> tuple[Expr, ...]:
         """Numerator and denominators, for samplers that draw exchange uncertainty."""
         return (self.numerator, *self.denominators)
+
+    def __repr__(self) -> str:
+        return f"CompiledAmount({self.where}, factor={self.factor!r})"
 
 
 @dataclass(frozen=True)
@@ -213,7 +232,8 @@ def check(model: Model, unreadable: Collection[str] = ()) -> list[Problem]:
         Codes or names of records a reader could not build and has reported itself:
         references to them are not reported again.
     """
-    return _Compiler(model, unreadable).run()[1]
+    with _no_gc():
+        return _Compiler(model, unreadable).run()[1]
 
 
 def build_matrices(model: Model) -> Matrices:
@@ -225,7 +245,8 @@ def build_matrices(model: Model) -> Matrices:
         The class of the first problem, carrying every problem found (``.problems``), each
         with the activity, exchange or parameter named.
     """
-    matrices, problems = _Compiler(model, ()).run()
+    with _no_gc():
+        matrices, problems = _Compiler(model, ()).run()
     if problems:
         raise problems[0].error(problems)
     assert matrices is not None
@@ -242,6 +263,20 @@ def compile_parameters(model: Model) -> CompiledParameters:
     if compiler.problems:
         raise compiler.problems[0].error(compiler.problems)
     return params
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: compiling a background database creates hundreds of
+    thousands of small objects and no cycles, and collections would rescan them all (20% of
+    the time at 400,000 exchanges)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # -- the compiler -----------------------------------------------------------------------------------
@@ -271,40 +306,68 @@ class _Compiler:
         index = {a.code: j for j, a in enumerate(activities)}
         flow_index = {code: k for k, code in enumerate(flows)}
         units = [_unit_or_none(a.unit) for a in activities]
-        tech: list[tuple[int, int, CompiledAmount | None, float]] = []
-        bio: list[tuple[int, int, CompiledAmount, float]] = []
+        flow_units = {code: _unit_or_none(flow.unit) for code, flow in flows.items()}
+        rows: tuple[list[int], list[int]] = ([], [])
+        cols: tuple[list[int], list[int]] = ([], [])
+        values: tuple[list[float], list[float]] = ([], [])
+        recipes: tuple[list[CompiledAmount | None], list[CompiledAmount]] = ([], [])
+        skipped = self.record.skipped
+        scales: dict[tuple[str, str, str], tuple[float, bool, pint.Unit] | Problem] = {}
         for j, act in enumerate(activities):
             production = _float(act.production)
-            tech.append((j, j, None, production))
-            if units[j] is None:
+            rows[0].append(j), cols[0].append(j), values[0].append(production), recipes[0].append(None)
+            per = units[j]
+            if per is None:
                 continue
             for n, exc in enumerate(act.exchanges):
-                if (
-                    (act.code, n) in self.record.skipped
-                    or exc.input not in index
-                    and exc.input not in flow_index
-                ):
-                    continue  # reported by the record rules, or an indicator out of scope
-                if not self._uses_good_parameters(exc):
-                    continue
-                place = Place("exchange", act.code, n, exc.input)
-                if exc.input in index:
-                    target, sign, row = units[index[exc.input]], -1.0, index[exc.input]
+                inp = exc.input
+                i = index.get(inp)
+                if i is None:
+                    i, target, sign, which = flow_index.get(inp), flow_units.get(inp), 1.0, 1
+                    if i is None:
+                        continue  # reported by the record rules, or an indicator out of scope
+                    target_text = flows[inp].unit
                 else:
-                    target, sign, row = _flow_unit(flows[exc.input]), 1.0, flow_index[exc.input]
-                if target is None:
+                    target, sign, which, target_text = units[i], -1.0, 0, activities[i].unit
+                if target is None or (skipped and (act.code, n) in skipped):
                     continue
-                entry = self._exchange(exc, place, target, sign, units[j], production, params)
-                if entry is None:
-                    continue
-                amount, value = entry
-                (tech if exc.input in index else bio).append((row, j, amount, value))
+                amount = exc.amount
+                if type(amount) is float and exc.lifetime is None and exc.utilisation is None:
+                    # the fast path: a number, one exact factor per (unit, reference unit) pair
+                    key = (exc.unit, target_text, act.unit)
+                    scale = scales.get(key)
+                    if scale is None:
+                        scale = scales[key] = _numeric_scale(exc.unit, target, per)
+                    if type(scale) is Problem:
+                        self._add(_at(scale, Place("exchange", act.code, n, inp), "unit"))
+                        continue
+                    factor, intensity, unit = scale
+                    factor = sign * (factor * abs(production) if intensity else factor)
+                    value = amount * factor
+                    if not math.isfinite(value):
+                        self._add(_overflow(Place("exchange", act.code, n, inp), amount))
+                        continue
+                    recipe = CompiledAmount(
+                        (act.code, n, inp), Expr(None, amount, unit, exc.uncertainty), (), factor
+                    )
+                else:
+                    if not self._uses_good_parameters(exc):
+                        continue
+                    place = Place("exchange", act.code, n, inp)
+                    entry = self._exchange(exc, place, target, sign, per, production, params)
+                    if entry is None:
+                        continue
+                    recipe, value = entry
+                rows[which].append(i), cols[which].append(j), values[which].append(value)
+                recipes[which].append(recipe)
         demand = self._demand(index, units)
         if self.problems:
             return None, self.problems
         n = len(activities)
-        t_rows, t_cols, t_amounts, t_values = _columns(tech)
-        b_rows, b_cols, b_amounts, b_values = _columns(bio)
+        t_rows, b_rows = (np.array(r, dtype=np.int64) for r in rows)
+        t_cols, b_cols = (np.array(c, dtype=np.int64) for c in cols)
+        t_values, b_values = (np.array(v, dtype=float) for v in values)
+        t_amounts, b_amounts = recipes
         technosphere = sp.csc_matrix((t_values, (t_rows, t_cols)), shape=(n, n))
         biosphere = sp.csc_matrix((b_values, (b_rows, b_cols)), shape=(len(flows), n))
         matrices = Matrices(
@@ -435,7 +498,7 @@ class _Compiler:
         production: float,
         params: CompiledParameters,
     ) -> tuple[CompiledAmount, float] | None:
-        where = str(place)
+        where = (place.key, place.index or 0, place.input)
         if exc.is_amortised:
             return self._amortised(exc, place, target, sign, params)
         if isinstance(exc.amount, float | int) and not isinstance(exc.amount, bool):
@@ -512,7 +575,9 @@ class _Compiler:
         exprs = (time[0], life[0], util[0])
         combined = exprs[0].unit / (exprs[1].unit * exprs[2].unit)
         recipe_factor = sign * (_factor(combined, target) or scale)
-        return CompiledAmount(str(place), exprs[0], exprs[1:], recipe_factor), value
+        return CompiledAmount(
+            (place.key, place.index or 0, place.input), exprs[0], exprs[1:], recipe_factor
+        ), value
 
     def _check_lifetime(self, place: Place, life: tuple[Expr, pint.Quantity]) -> bool:
         expr, q = life
@@ -664,6 +729,18 @@ def _scale_parts(source: pint.Unit, target: pint.Unit, per: pint.Unit) -> tuple[
     if per_unit is not None:
         return per_unit, True
     return (direct, False) if direct is not None else None
+
+
+def _numeric_scale(text: str, target: pint.Unit, per: pint.Unit) -> tuple[float, bool, pint.Unit] | Problem:
+    """Factor of a number written in ``text`` (empty: the target's unit), intensity or not, its unit."""
+    try:
+        unit = parse_unit(text) if text else target
+    except UnitError as exc:
+        return exc.problems[0]
+    parts = _scale_parts(unit, target, per)
+    if parts is None:
+        return unit_mismatch("", "", unit, target)
+    return parts[0], parts[1], unit
 
 
 def _scale_for(
@@ -865,12 +942,3 @@ def _missing(activities: list[Activity], indicators: list[Indicator]) -> dict[st
             if code in codes:
                 missing.setdefault(code, []).append(act.code)
     return {k: tuple(v) for k, v in missing.items()}
-
-
-def _columns(
-    entries: list[tuple[int, int, Any, float]],
-) -> tuple[np.ndarray, np.ndarray, list[Any], np.ndarray]:
-    rows = np.fromiter((e[0] for e in entries), dtype=np.int64, count=len(entries))
-    cols = np.fromiter((e[1] for e in entries), dtype=np.int64, count=len(entries))
-    values = np.fromiter((e[3] for e in entries), dtype=float, count=len(entries))
-    return rows, cols, [e[2] for e in entries], values

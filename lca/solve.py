@@ -28,15 +28,15 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import pint
 import scipy.sparse as sp
+import scipy.sparse.csgraph as csgraph
 import scipy.sparse.linalg as spla
 
 from lca.compile import Matrices, build_matrices
-from lca.errors import InventoryError, LcaWarning, Place, Problem
+from lca.errors import InventoryError, LcaWarning, Problem
 from lca.model.records import BACKGROUND, PHASES, Model
 from lca.units import Q_, format_unit
 
@@ -56,7 +56,7 @@ class Solver:
 
     def __init__(self, matrices: Matrices):
         self.matrices = matrices
-        self._lu = factorise(matrices.technosphere, "technosphere", matrices.activities)
+        self._lu = factorise(matrices.technosphere, "technosphere", matrices.activities, _gross(matrices))
         self._unit_background = _background_unit_impacts(matrices)
 
     def supply(self, demand: np.ndarray) -> np.ndarray:
@@ -214,13 +214,18 @@ def _check_finite(m: Matrices, direct: np.ndarray, attributed: np.ndarray) -> No
             )
 
 
-def factorise(matrix: sp.spmatrix, what: str, labels: Sequence[str]) -> spla.SuperLU:
+def factorise(
+    matrix: sp.spmatrix, what: str, labels: Sequence[str], gross: np.ndarray | None = None
+) -> spla.SuperLU:
     """Sparse LU of a technosphere, refused when it is singular or nearly so.
 
-    Singularity is tested numerically: the condition number of the matrix with its rows and
-    columns scaled to 1 is estimated (:func:`condition_number`) and must stay below
-    :data:`MAX_CONDITION`. A refusal names the loop at fault (the diagonal block of a
-    strongly connected component that is itself singular or nearly so).
+    Singularity is tested numerically where it can arise, in the loops: each strongly
+    connected block of two or more activities must have a condition number (rows and
+    columns scaled to 1, :func:`condition_number`) below :data:`MAX_CONDITION`, and each
+    activity's net production (the diagonal) must not be a cancellation of ``gross``
+    amounts below 1/:data:`MAX_CONDITION` of them (an activity that consumes nearly all it
+    makes). Acyclic parts are solved by substitution, accurately whatever their amounts, so
+    a long supply chain of large amounts is never refused. A refusal names the loop.
 
     Parameters
     ----------
@@ -230,16 +235,44 @@ def factorise(matrix: sp.spmatrix, what: str, labels: Sequence[str]) -> spla.Sup
         Its name in messages.
     labels : sequence of str
         Activity code of each column.
+    gross : numpy.ndarray, optional
+        Sum of the magnitudes of the entries added up on each diagonal position
+        (production and self-consumption).
     """
     a = sp.csc_matrix(matrix)
     try:
         lu = spla.splu(a)
     except RuntimeError:  # "Factor is exactly singular"
-        raise InventoryError(_singular(a, what, labels, np.inf)) from None
-    cond = condition_number(a, lu)
-    if not cond <= MAX_CONDITION:
-        raise InventoryError(_singular(a, what, labels, cond))
+        raise InventoryError(_singular(what, _culprit(a, labels), np.inf)) from None
+    problem = _ill_conditioned(a, what, labels, gross)
+    if problem is not None:
+        raise InventoryError(problem)
     return lu
+
+
+def _ill_conditioned(
+    a: sp.csc_matrix, what: str, labels: Sequence[str], gross: np.ndarray | None
+) -> Problem | None:
+    count, component = csgraph.connected_components(a, directed=True, connection="strong")
+    sizes = np.bincount(component, minlength=count)
+    for c in np.flatnonzero(sizes > 1):
+        nodes = np.flatnonzero(component == c)
+        block = sp.csc_matrix(a[nodes][:, nodes])
+        members = [str(labels[j]) for j in nodes]
+        try:
+            cond = condition_number(block, spla.splu(block))
+        except RuntimeError:
+            cond = np.inf
+        if not cond <= MAX_CONDITION:
+            return _singular(what, members, cond)
+    if gross is not None:
+        net = np.abs(a.diagonal())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(net > 0, gross / net, np.inf)
+        worst = int(np.argmax(ratio)) if len(ratio) else 0
+        if len(ratio) and not ratio[worst] <= MAX_CONDITION:
+            return _singular(what, [str(labels[worst])], float(ratio[worst]))
+    return None
 
 
 def condition_number(a: sp.csc_matrix, lu: spla.SuperLU) -> float:
@@ -274,9 +307,8 @@ def condition_number(a: sp.csc_matrix, lu: spla.SuperLU) -> float:
     return norm * inv_norm if np.isfinite(inv_norm) else np.inf
 
 
-def _singular(a: sp.csc_matrix, what: str, labels: Sequence[str], cond: float) -> Problem:
+def _singular(what: str, members: Sequence[str], cond: float) -> Problem:
     """The problem of a singular technosphere, naming the loop whose block is at fault."""
-    members = _culprit(a, labels)
     shown = ", ".join(f"'{m}'" for m in members[:8])
     if len(members) > 8:
         shown += f" and {len(members) - 8} more"
@@ -292,26 +324,27 @@ def _singular(a: sp.csc_matrix, what: str, labels: Sequence[str], cond: float) -
 
 
 def _culprit(a: sp.csc_matrix, labels: Sequence[str]) -> list[str]:
-    """Members of the first strongly connected block of ``a`` that is singular or nearly so.
+    """Members of the first strongly connected block of ``a`` that is exactly singular.
 
     ``a`` is block triangular in the order of its strongly connected components, so it is
     singular exactly when one of its diagonal blocks is.
     """
-    coo = a.tocoo()
-    graph = nx.DiGraph()
-    graph.add_nodes_from(range(a.shape[0]))
-    off = coo.row != coo.col
-    graph.add_edges_from(zip(coo.col[off].tolist(), coo.row[off].tolist(), strict=True))
-    for component in sorted(nx.strongly_connected_components(graph), key=len):
-        nodes = sorted(component)
-        block = a[nodes][:, nodes]
+    count, component = csgraph.connected_components(a, directed=True, connection="strong")
+    for c in np.argsort(np.bincount(component, minlength=count), kind="stable"):
+        nodes = np.flatnonzero(component == c)
         try:
-            lu = spla.splu(sp.csc_matrix(block))
+            spla.splu(sp.csc_matrix(a[nodes][:, nodes]))
         except RuntimeError:
             return [str(labels[j]) for j in nodes]
-        if not condition_number(sp.csc_matrix(block), lu) <= MAX_CONDITION:
-            return [str(labels[j]) for j in nodes]
     return []
+
+
+def _gross(m: Matrices) -> np.ndarray | None:
+    """Sum of the magnitudes of the entries on each diagonal position of A (None if unknown)."""
+    if m.tech_values is None:
+        return None
+    on = m.tech_rows == m.tech_cols
+    return np.bincount(m.tech_rows[on], weights=np.abs(m.tech_values[on]), minlength=len(m.activities))
 
 
 def _warn_negative(m: Matrices, supply: np.ndarray) -> None:
@@ -340,7 +373,10 @@ def _background_unit_impacts(m: Matrices) -> np.ndarray | None:
     a_gg = m.technosphere[background][:, background]
     cb = (m.characterisation @ m.biosphere).toarray()[:, background]
     labels = [code for code, b in zip(m.activities, background, strict=True) if b]
-    lu = factorise(a_gg, "background block of the technosphere", labels)
+    gross = _gross(m)
+    lu = factorise(
+        a_gg, "background block of the technosphere", labels, None if gross is None else gross[background]
+    )
     # (C B_G A_GG^-1) = solve(A_GG^T, (C B_G)^T)^T
     return lu.solve(np.ascontiguousarray(cb.T), trans="T").T
 

@@ -111,6 +111,9 @@ def parse_unit(text: str, field: str = "") -> pint.Unit:
     >>> parse_unit("kWh", "exchange 'power'")
     <Unit('kilowatt_hour')>
     """
+    unit = _PARSED.get(text) if isinstance(text, str) else None
+    if unit is not None:
+        return unit
     text = "" if text is None else str(text).strip()
     try:
         return _parse(text)
@@ -118,8 +121,19 @@ def parse_unit(text: str, field: str = "") -> pint.Unit:
         raise UnitError(replace(exc.problems[0], where=field)) from None
 
 
-@lru_cache(maxsize=4096)
+_PARSED: dict[str, pint.Unit] = {}  #: unit texts already parsed, as written
+
+
 def _parse(text: str) -> pint.Unit:
+    unit = _PARSED.get(text)
+    if unit is None:
+        if len(_PARSED) > 100_000:  # bounded, whatever the input
+            _PARSED.clear()
+        unit = _PARSED[text] = _parse_new(text)
+    return unit
+
+
+def _parse_new(text: str) -> pint.Unit:
     if text in ("", "-", "dimensionless"):
         return ureg.dimensionless
     refused = _refused(text)

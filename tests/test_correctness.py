@@ -269,3 +269,29 @@ def test_warnings_are_quiet_for_a_plain_model():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert gwp(lca.bloom()) == pytest.approx(50_892.56, abs=0.01)  # Luccioni et al. 2023 inputs
+
+
+def test_a_long_supply_chain_of_large_amounts_is_solved_exactly():
+    # an acyclic chain: each activity takes 584 to 858 of the next (the hypothesis example that
+    # a condition estimate of the whole matrix, about 1e12, refused); by substitution the
+    # supply of the last is the product of the amounts, exactly
+    amounts = [584.0, 641.0, 778.0, 858.0, 912.0]
+    acts = [
+        Activity(f"a{k}", f"a{k}", "training", "item", [Exchange(f"a{k + 1}", x, "item")])
+        for k, x in enumerate(amounts)
+    ]
+    acts.append(Activity("a5", "a5", "training", "item", [Exchange("GWP", 1.0, "kg CO2 eq")]))
+    assert gwp(job(*acts, demand="a0")) == pytest.approx(math.prod(amounts), rel=1e-15)  # 2.279e14 kg
+
+
+def test_an_activity_that_consumes_nearly_all_it_makes_is_refused():
+    # production 1 kWh, self-consumption 1 - 1e-14 kWh: net 1e-14 of 2 kWh gross
+    act = Activity(
+        "job",
+        "job",
+        "training",
+        "kWh",
+        [Exchange("job", 1 - 1e-14, "kWh"), Exchange("GWP", 1.0, "kg CO2 eq")],
+    )
+    with pytest.raises(InventoryError, match=r"nearly singular \(condition number 2e\+14\) at 'job'"):
+        lca.solve(job(act))

@@ -25,6 +25,7 @@ import math
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
@@ -316,6 +317,9 @@ def _check_activities(
             "the model has no activities",
         )
     known = [*model.activities, *model.flows, *selected]
+    selected, registered = set(selected), set(registered)
+    activities, flows = model.activities, model.flows
+    good_units: set[str] = set()
     for act in model.activities.values():
         where = Place("activity", act.code)
         if act.phase is not None and act.phase not in PHASES:
@@ -347,7 +351,22 @@ def _check_activities(
                     suggest(code, registered).removeprefix("; "),
                 )
         for n, exc in enumerate(act.exchanges):
+            inp, uncertainty = exc.input, exc.uncertainty
+            if (  # the common valid exchange, checked without a call or its place
+                type(exc.amount) is float
+                and exc.lifetime is None
+                and exc.utilisation is None
+                and (
+                    (inp in activities and inp not in flows and inp not in selected)
+                    or (inp not in activities and (inp in flows or inp in registered))
+                )
+                and (not exc.unit or exc.unit in good_units)
+                and (uncertainty is None or uncertainty.problem() is None)
+            ):
+                continue
             _check_exchange(model, act.code, n, exc, known, selected, registered, unreadable, out)
+            if exc.unit and _unit_ok(exc.unit):
+                good_units.add(exc.unit)
 
 
 def _check_exchange(
@@ -361,9 +380,9 @@ def _check_exchange(
     unreadable: set[str],
     out: RecordCheck,
 ) -> None:
+    is_activity = exc.input in model.activities
     where = Place("exchange", consumer, n, exc.input)
     before = len(out.problems)
-    is_activity = exc.input in model.activities
     if is_activity and (exc.input in model.flows or exc.input in selected):
         out.add(
             where,
@@ -426,6 +445,15 @@ def _check_functional_unit(model: Model, out: RecordCheck, unreadable: set[str])
         out.add(where, "amount", fu.amount, "a number > 0")
     if fu.unit:
         _unit(fu.unit, where, "unit", out)
+
+
+@lru_cache(maxsize=4096)
+def _unit_ok(text: str) -> bool:
+    try:
+        parse_unit(text)
+    except UnitError:
+        return False
+    return True
 
 
 def _unit(text: str, where: Place, field_name: str, out: RecordCheck) -> bool:
