@@ -127,3 +127,11 @@ def test_user_rows_with_too_many_or_too_few_cells_are_located(tmp_path):
         "eol.csv, line 2: 5 cells, but the header has 3 columns",
         "eol.csv, line 3: 2 cells, but the header has 3 columns",
     ]
+
+
+def test_data_list_names_the_shipped_cases(capsys):
+    assert main(["data", "list"]) == 0
+    out = capsys.readouterr().out
+    block = out.split("cases (datasets/cases")[1]
+    for name in ("bloom", "bloom-full", "gpt3"):
+        assert f"\n  {name} " in block
