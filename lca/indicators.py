@@ -56,7 +56,8 @@ _DEFAULTS = (
         "GWP",
         "Climate change, global warming potential (GWP100)",
         "kg CO2 eq",
-        "IPCC AR6 GWP100, as used by EF 3.1 and ecoinvent",
+        "GWP100 in kg CO2 eq; the shipped factors mix bases (IPCC AR5 life-cycle factors, CO2-only "
+        "freight factors, bases their sources do not state): each dataset entry states its gwp_basis",
     ),
     Indicator(
         "ADP",
@@ -65,7 +66,10 @@ _DEFAULTS = (
         "CML-IA ultimate reserves, as used by EF 3.1 (ADPe)",
     ),
     Indicator(
-        "PE", "Primary energy consumption", "MJ", "Cumulative energy demand, renewable and non-renewable"
+        "PE",
+        "Primary energy consumption",
+        "MJ",
+        "Total primary energy (cumulative energy demand), renewable and non-renewable",
     ),
     Indicator("WATER", "Water consumption", "L", "Consumed (not returned) fresh water, on-site and off-site"),
 )

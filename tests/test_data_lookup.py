@@ -79,7 +79,9 @@ def test_cli_list_shows_coverage(capsys):
 def test_cli_show_gives_values_units_ranges_sources(capsys):
     assert main(["data", "show", "grid/FR-jean-zay"]) == 0
     out = capsys.readouterr().out
-    assert "gwp: 0.057 kg CO2 eq/kWh (0.044 to 0.101)" in out
+    # 57 g (Luccioni et al. 2023), 0.9 x 44.18 g (EcoLogits) to 1.1 x 98 g (Boavizta), read as the
+    # 95% interval of a lognormal of median 57 g: sigma = ln(107.8 / 57) / 1.959964 = 0.3251, GSD 1.38
+    assert "gwp: 0.057 kg CO2 eq/kWh (0.03976 to 0.1078, lognormal, median 0.057, GSD 1.38," in out
     assert "source: Luccioni, Viguier & Ligozat 2023" in out
     assert "missing indicators: none" in out
 
@@ -125,3 +127,11 @@ def test_user_rows_with_too_many_or_too_few_cells_are_located(tmp_path):
         "eol.csv, line 2: 5 cells, but the header has 3 columns",
         "eol.csv, line 3: 2 cells, but the header has 3 columns",
     ]
+
+
+def test_data_list_names_the_shipped_cases(capsys):
+    assert main(["data", "list"]) == 0
+    out = capsys.readouterr().out
+    block = out.split("cases (datasets/cases")[1]
+    for name in ("bloom", "bloom-full", "gpt3"):
+        assert f"\n  {name} " in block

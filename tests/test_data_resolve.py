@@ -118,7 +118,12 @@ def test_parameter_from_the_datasets_keeps_unit_range_and_source():
     pue, life = model.parameters["pue"], model.parameters["life"]
     assert (pue.amount, pue.uncertainty.minimum, pue.uncertainty.maximum) == (1.2, 1.05, 1.4)
     assert "Jean Zay PUE 1.2" in pue.source and "datacenter/hpc" in pue.source
-    assert (life.amount, life.unit) == (6, "year")
+    # hardware lifetimes: median 4 years (Boavizta API server archetype, 35,040 h), 3 to 6 years
+    # read as a 95% interval, sigma from the wider side: ln(6 / 4) / 1.959964 = 0.405465 / 1.959964 = 0.206874
+    assert (life.amount, life.unit, life.uncertainty.name) == (4, "year", "lognormal")
+    assert life.uncertainty.median() == pytest.approx(4) and life.uncertainty.scale == pytest.approx(
+        0.206874, abs=1e-6
+    )
     assert model.info["datasets"]["entries"] == [
         "datacenter/hpc",
         "grid/FR",

@@ -1,4 +1,4 @@
-"""Schema of every dataset file: columns, units, sources, ranges, unique names."""
+"""Schema of every dataset file: columns, units, sources, ranges and how they are drawn, unique names."""
 
 from __future__ import annotations
 
@@ -11,11 +11,21 @@ import pytest
 import lca.data
 from lca.data.catalogue import BASE_COLUMNS, CATEGORIES, VALUE_SUFFIXES, read_schema
 from lca.data.paths import datasets_dir
+from lca.data.ranges import lognormal_interval
 from lca.indicators import get_indicator
 from lca.units import parse_unit
 
 #: Text columns a category may carry besides the base and value columns.
-ATTRIBUTES = {"hardware": {"kind"}, "grid": {"region"}, "routes": {"mode", "origin", "destination"}}
+ATTRIBUTES = {
+    "hardware": {"kind", "gwp_basis"},
+    "grid": {"region", "gwp_basis"},
+    "transport": {"gwp_basis"},
+    "eol": {"gwp_basis"},
+    "routes": {"mode", "origin", "destination"},
+}
+#: Fields bounded by physics or definition (PUE >= 1, power <= TDP, a kWh's primary energy
+#: >= its non-renewable part and >= 3.6 MJ): their ranges stay triangular.
+BOUNDED = {("datacenter", "pue"), ("hardware", "load_power"), ("grid", "pe")}
 SCHEMA = read_schema(datasets_dir() / "schema.csv")
 
 
@@ -92,16 +102,69 @@ def test_every_column_reaches_the_record(category):
                 assert got == text, f"{category}/{row['name']}.{column}"
             elif suffix == "_source":
                 assert entry.values[field].source == text
+            elif suffix == "_distribution":
+                name, coverage = entry.values[field].spread
+                assert text.startswith(name), f"{category}/{row['name']}.{column}: {text} read as {name}"
+                if name == "lognormal":
+                    assert f"{coverage:g}%" in text
             else:
                 attr = {"": "amount", "_low": "low", "_high": "high"}[suffix]
                 assert getattr(entry.values[field], attr) == float(text)
 
 
 def _split(column: str, fields) -> tuple[str | None, str]:
-    for suffix in ("_source", "_low", "_high"):
+    for suffix in ("_source", "_low", "_high", "_distribution"):
         if column.endswith(suffix) and column.removesuffix(suffix) in fields:
             return column.removesuffix(suffix), suffix
     return (column, "") if column in fields else (None, "")
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_every_range_states_how_it_is_drawn(category):
+    """Issue 16: the data file says, per value, whether its range is multiplicative (lognormal,
+    with the percentile interval it states) or additive (triangular, uniform)."""
+    header, rows = _rows(category)
+    for row in rows:
+        entry = lca.data.entry(f"{category}/{row['name']}")
+        for field, value in entry.values.items():
+            if value.has_range:
+                assert row[f"{field}_distribution"], f"{entry.ref}.{field} has a range but no distribution"
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_factor_k_ranges_are_lognormal_around_the_central_value(category):
+    """A range spanning more than 1.5x on both sides of its value (a factor k either way, a
+    model's spread: the narrow side at least half the wide one in log space) is a lognormal
+    whose median is the central value and whose 95% interval holds both bounds."""
+    for ref in lca.data.names(category):
+        entry = lca.data.entry(ref)
+        for field, value in entry.values.items():
+            if not value.has_range or value.low <= 0 or (category, field) in BOUNDED:
+                continue
+            down, up = math.log(value.amount / value.low), math.log(value.high / value.amount)
+            name, coverage = value.spread
+            if value.high / value.low > 1.5 and min(down, up) >= 0.5 * max(down, up):
+                assert name == "lognormal", f"{ref}.{field}: {value.describe()}"
+            if name == "lognormal":
+                u = value.uncertainty(ref)
+                assert u.median() == pytest.approx(value.amount, rel=1e-12)
+                lo, hi = lognormal_interval(u, coverage)
+                assert lo <= value.low * (1 + 1e-9) and hi >= value.high * (1 - 1e-9), f"{ref}.{field}"
+                assert max(value.low / lo, hi / value.high) == pytest.approx(1) or min(down, up) < max(
+                    down, up
+                )
+
+
+def test_bounded_fields_never_draw_outside_their_bounds():
+    """PUE >= 1, power <= TDP, grid PE >= 3.6 MJ/kWh: these stay triangular (a lognormal
+    would draw a PUE below 1); grid PE lower bounds are physical (issue 16: Norway 0.139,
+    Brazil 1.77 and Austria 2.84 MJ/kWh were below the energy of the kWh itself)."""
+    for category, field in BOUNDED:
+        for ref in lca.data.names(category):
+            value = lca.data.entry(ref).get(field)
+            if value is not None and value.has_range:
+                assert value.spread[0] == "triangular", f"{ref}.{field}"
+                assert value.low >= {"pue": 1.0, "pe": 3.6, "load_power": 0.0}[field], f"{ref}.{field}"
 
 
 def test_required_coverage_of_the_issue():

@@ -6,7 +6,9 @@ Layout of ``datasets/`` (documented in docs/data.md):
   indicator it feeds (``category,field,unit,indicator,meaning``);
 * ``<category>.csv``: one row per entry; columns ``name, description, unit, method, year,
   comment``, any text attribute (``kind``, ``region``...), and for each value field ``F``
-  of the schema the four columns ``F, F_low, F_high, F_source``;
+  of the schema the five columns ``F, F_low, F_high, F_distribution, F_source``
+  (``F_distribution`` says how the range is read: ``lognormal 95%``, ``triangular``,
+  ``uniform``; see :mod:`lca.data.ranges`);
 * ``VERSION``: the version of the whole dataset, recorded in results.
 
 Users add or override entries without editing the package: folders listed in the
@@ -26,14 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lca.data.paths import datasets_dir
+from lca.data.ranges import parse_distribution
 from lca.data.records import Entry, Value
-from lca.errors import DataNotFound, InputFileError, Problem
+from lca.errors import DataNotFound, InputFileError, LcaError, Problem
 
 #: Dataset categories, each read from ``<category>.csv``.
 CATEGORIES = ("hardware", "grid", "datacenter", "transport", "routes", "eol")
 #: Columns every dataset file has besides its value columns.
 BASE_COLUMNS = ("name", "description", "unit", "method", "year", "comment")
-VALUE_SUFFIXES = ("", "_low", "_high", "_source")
+VALUE_SUFFIXES = ("", "_low", "_high", "_distribution", "_source")
 ENV_VAR = "LCA_DATA_PATH"
 
 
@@ -224,13 +227,7 @@ def _entry(
         if not text:
             continue
         value_unit = f"{spec.unit} / ({unit})" if spec.indicator and unit else spec.unit
-        values[field_name] = Value(
-            _number(text, field_name),
-            value_unit,
-            _number(row.get(f"{field_name}_low"), f"{field_name}_low"),
-            _number(row.get(f"{field_name}_high"), f"{field_name}_high"),
-            (row.get(f"{field_name}_source") or "").strip(),
-        )
+        values[field_name] = _value(row, field_name, _number(text, field_name), value_unit)
     year = (row.get("year") or "").strip()
     return Entry(
         category=category,
@@ -245,6 +242,29 @@ def _entry(
         origin=origin,
         indicator_fields={f: s.indicator for f, s in fields.items() if s.indicator},
     )
+
+
+def _value(row: dict[str, str], field_name: str, amount: float, unit: str) -> Value:
+    """One value with its range and distribution, checked so that drawing it cannot fail."""
+    column = f"{field_name}_distribution"
+    distribution, coverage = parse_distribution(row.get(column), column)
+    value = Value(
+        amount,
+        unit,
+        _number(row.get(f"{field_name}_low"), f"{field_name}_low"),
+        _number(row.get(f"{field_name}_high"), f"{field_name}_high"),
+        (row.get(f"{field_name}_source") or "").strip(),
+        distribution,
+        coverage,
+    )
+    if distribution not in ("", "fixed") and not value.has_range:
+        raise ValueError(f"column {column}: '{distribution}' needs {field_name}_low < {field_name}_high")
+    if value.has_range and value.contains_central:
+        try:
+            value.uncertainty(f"column {column}")
+        except (ValueError, LcaError) as exc:
+            raise ValueError(str(exc)) from None
+    return value
 
 
 def _number(text: str | None, column: str) -> float:

@@ -2,15 +2,18 @@
 
 Examples
 --------
->>> print(list_text("datacenter").splitlines()[0])
-datacenter (lca datasets 2026.11.0)
+>>> print(list_text("datacenter").splitlines()[0])  # doctest: +ELLIPSIS
+datacenter (lca datasets ...)
 >>> "GWP" in show_text("grid/FR")
 True
+>>> [name for name, _ in shipped_cases()][:2]
+['bloom-full', 'bloom']
 """
 
 from __future__ import annotations
 
 from lca.data import CATEGORIES, catalogue
+from lca.data.paths import datasets_dir
 from lca.data.records import Entry
 from lca.indicators import default_indicators
 
@@ -41,7 +44,33 @@ def list_text(category: str | None = None) -> str:
                 fields = ", ".join(f"{f} {v.describe()}" for f, v in e.values.items())
                 lines.append(f"  {e.name:<{width}}  {fields}")
         blocks.append("\n".join(lines))
+    if category is None:
+        blocks.append(_cases_text())
     return "\n\n".join(blocks)
+
+
+def shipped_cases() -> list[tuple[str, str]]:
+    """``(name, first line of description)`` of each case in ``datasets/cases/`` (YAML files).
+
+    Load one with ``lca.load(lca.datasets_dir() / "cases" / f"{name}.yaml")``.
+    """
+    import yaml
+
+    found = []
+    for path in sorted((datasets_dir() / "cases").glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle) or {}
+        description = " ".join(str(data.get("description") or data.get("name") or "").split())
+        found.append((path.stem, description))
+    return found
+
+
+def _cases_text() -> str:
+    lines = ["cases (datasets/cases: lca run datasets/cases/NAME.yaml)"]
+    for name, description in shipped_cases():
+        short = description if len(description) <= 100 else description[:97] + "..."
+        lines.append(f"  {name:<11}  {short}")
+    return "\n".join(lines)
 
 
 def show_text(ref: str) -> str:

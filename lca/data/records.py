@@ -1,16 +1,22 @@
 """Typed records of the shipped reference data: one :class:`Entry` per CSV row.
 
-A value is a central figure with its unit, its range (low, high) and its source; an
-entry is a named item (a GPU, a grid mix, a transport mode...) holding such values.
-Empty cells are absent values: an entry without ``water`` does not cover WATER, and an
-inventory that uses it reports WATER as missing, never as zero.
+A value is a central figure with its unit, its range (low, high), how that range is
+read (its distribution, :mod:`lca.data.ranges`) and its source; an entry is a named item
+(a GPU, a grid mix, a transport mode...) holding such values. Empty cells are absent
+values: an entry without ``water`` does not cover WATER, and an inventory that uses it
+reports WATER as missing, never as zero.
 
 Examples
 --------
->>> v = Value(0.098, "kg CO2 eq/kWh", 0.04, 0.15, "Boavizta API, France")
->>> v.contains_central, v.uncertainty("x").name
-(True, 'triangular')
->>> round(v.quantity.to("g CO2 eq/kWh").magnitude, 6)
+A factor 2 either way, read as the 95% interval of a lognormal whose median is the value:
+
+>>> v = Value(0.0378, "kg Sb eq/item", 0.0189, 0.0756, "NegaOctet server", "lognormal", 95.0)
+>>> u = v.uncertainty("x")
+>>> u.name, round(u.median(), 6), round(u.gsd, 4)
+('lognormal', 0.0378, 1.4243)
+>>> Value(1.2, "", 1.05, 1.4, "PUE", "triangular").uncertainty("pue").name
+'triangular'
+>>> round(Value(0.098, "kg CO2 eq/kWh").quantity.to("g CO2 eq/kWh").magnitude, 6)
 98.0
 """
 
@@ -21,6 +27,7 @@ from dataclasses import dataclass, field
 
 import pint
 
+from lca.data.ranges import lognormal_from_range, lognormal_interval, resolved_distribution
 from lca.model.uncertainty import Uncertainty
 from lca.units import Q_, format_unit, parse_unit
 
@@ -39,6 +46,12 @@ class Value:
         Range in ``unit``; NaN when the source gives none (the value is then fixed).
     source : str
         Paper, table, dataset name and version the value comes from.
+    distribution : str
+        How the range is read: ``lognormal``, ``triangular``, ``uniform``, ``fixed``, or
+        empty for the default rule of :func:`lca.data.ranges.resolved_distribution`.
+    coverage : float
+        Lognormal only: the central percentile interval the range states (95 for the
+        2.5th to 97.5th percentiles); NaN otherwise.
     """
 
     amount: float
@@ -46,6 +59,8 @@ class Value:
     low: float = math.nan
     high: float = math.nan
     source: str = ""
+    distribution: str = ""
+    coverage: float = math.nan
 
     @property
     def quantity(self) -> pint.Quantity:
@@ -64,25 +79,59 @@ class Value:
             return True
         return self.low <= self.amount <= self.high
 
-    def uncertainty(self, where: str) -> Uncertainty:
-        """Triangular distribution (min low, mode amount, max high), or fixed without a range.
-
-        The range of a source is read as the plausible extremes of the value, which is
-        what a triangular distribution says; ``where`` names the value in errors.
-        """
+    @property
+    def spread(self) -> tuple[str, float]:
+        """``(distribution, coverage)`` as drawn: the stated one, or the default rule's."""
         if not self.has_range:
+            return "fixed", math.nan
+        name, coverage = resolved_distribution(self.distribution, self.amount, self.low, self.high)
+        if name == "lognormal" and math.isfinite(self.coverage):
+            coverage = self.coverage
+        return name, coverage
+
+    def uncertainty(self, where: str) -> Uncertainty:
+        """The distribution of the value (fixed without a range); ``where`` names it in errors.
+
+        ``lognormal``: median = the value, the range its central ``coverage`` % interval,
+        sigma from the wider side; ``triangular``: min low, mode the value, max high;
+        ``uniform``: low to high.
+        """
+        name, coverage = self.spread
+        if name == "fixed":
             return Uncertainty.fixed(self.amount)
-        spec = {"distribution": "triangular", "min": self.low, "max": self.high}
+        if name == "lognormal":
+            return lognormal_from_range(self.amount, self.low, self.high, coverage, where)
+        spec = {"distribution": name, "min": self.low, "max": self.high}
         return Uncertainty.from_spec(spec, self.amount, where)
 
     def describe(self) -> str:
-        """``"0.098 kg CO2 eq/kWh (0.04 to 0.15)"``."""
-        unit = format_unit(self.unit) if self.unit else ""
-        unit = "" if unit in ("", "dimensionless") else f" {unit}"
-        text = f"{self.amount:.4g}{unit}"
-        if self.has_range:
-            text += f" ({self.low:.4g} to {self.high:.4g})"
-        return text
+        """The value, its range and how it is drawn.
+
+        ``"0.098 kg CO2 eq/kWh (0.04 to 0.111, triangular)"``; a lognormal also gives its
+        GSD and the interval actually drawn (wider than the range on its narrow side).
+        """
+        text = f"{self.amount:.4g}{_unit_text(self.unit)}"
+        if not self.has_range:
+            return text
+        name, coverage = self.spread
+        if name != "lognormal":
+            return text + f" ({self.low:.4g} to {self.high:.4g}, {name})"
+        u = self.uncertainty("value")
+        lo, hi = lognormal_interval(u, coverage)
+        return text + (
+            f" ({self.low:.4g} to {self.high:.4g}, lognormal, median {self.amount:.4g},"
+            f" GSD {u.gsd:.3g}, {coverage:g}% interval {lo:.4g} to {hi:.4g})"
+        )
+
+
+def _unit_text(unit: str) -> str:
+    """`` kg CO2 eq/kWh``: a per-reference-unit value is shown as written, not simplified
+    (pint would turn kg CO2 eq per kg into ``1 CO2 eq``)."""
+    if not unit:
+        return ""
+    per, sep, reference = unit.partition(" / (")
+    text = f"{format_unit(per)}/{reference.rstrip(')')}" if sep else format_unit(unit)
+    return "" if text in ("", "dimensionless") else f" {text}"
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ An activity of a data file may be taken from the datasets::
 
 It expands into an :class:`~lca.model.records.Activity` whose reference unit is the entry's
 (``kWh``, ``item``, ``t*km``, ``kg``...) and whose exchanges are the entry's factors per
-unit on every indicator it covers, each with the entry's range as a triangular
-uncertainty. Indicators the entry lacks (and the user does not supply) go to
-``missing``: results flag them as incomplete, never silently zero.
+unit on every indicator it covers, each with the entry's range as the distribution its
+data file states (:mod:`lca.data.ranges`: lognormal around the value for multiplicative
+ranges, triangular or uniform for additive ones). Indicators the entry lacks (and the user
+does not supply) go to ``missing``: results flag them as incomplete, never silently zero.
 
 A parameter may take one value of an entry::
 
@@ -23,8 +24,10 @@ Examples
 >>> act = dataset_activity({"code": "grid_fr", "dataset": "grid/FR"}, [], "x")
 >>> act.unit, [e.input for e in act.exchanges], act.missing
 ('kWh', ['GWP', 'ADP', 'PE', 'WATER'], ())
->>> act.exchanges[0].amount, act.exchanges[0].uncertainty.name
+>>> act.exchanges[0].amount, act.exchanges[0].uncertainty.name  # one-sided source spread
 (0.098, 'triangular')
+>>> act.exchanges[1].uncertainty.name, round(act.exchanges[1].uncertainty.median(), 10)  # ADP, x2 either way
+('lognormal', 4.86e-08)
 >>> dataset_activity({"code": "sg", "dataset": "grid/SG"}, [], "x").missing
 ('WATER',)
 """
@@ -103,7 +106,7 @@ def dataset_activity(spec: Mapping[str, Any], exchanges: list[Exchange], where: 
 def dataset_parameter(name: str, spec: Mapping[str, Any], where: str) -> Parameter:
     """A parameter holding one value of an entry: ``{dataset: REF, field: FIELD}``.
 
-    The value keeps its unit, its source and its range (as a triangular uncertainty).
+    The value keeps its unit, its source and its range (as the distribution its data file states).
     """
     unknown = sorted(set(spec) - {"dataset", "field", "comment"})
     if unknown:
