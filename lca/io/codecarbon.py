@@ -139,7 +139,9 @@ def read_runs(path: str | os.PathLike[str], label: str | None = None) -> list[Ru
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
-            problems.append(Problem(f"{name}, row {number}", f"{len(cells)} cells, but the header has {len(header)}"))
+            problems.append(
+                Problem(f"{name}, row {number}", f"{len(cells)} cells, but the header has {len(header)}")
+            )
             continue
         run = _run(dict(zip(header, (c.strip() for c in cells), strict=True)), name, number, problems)
         if run is not None:
@@ -169,7 +171,9 @@ def select_runs(runs: Sequence[Run], wanted: Sequence[str] | None, where: str) -
     if lacking:
         raise InputFileError(
             [
-                Problem(where, f"no run '{w}' in {runs[0].file} (run ids and project names){suggest(w, known)}")
+                Problem(
+                    where, f"no run '{w}' in {runs[0].file} (run ids and project names){suggest(w, known)}"
+                )
                 for w in lacking
             ]
         )
@@ -205,7 +209,8 @@ def _run(cells: dict[str, str], name: str, number: int, problems: list[Problem])
         problems.append(Problem(where("duration"), f"{duration:g} s; expected a duration > 0"))
     parts = energies["cpu_energy"] + energies["gpu_energy"] + energies["ram_energy"]
     total = energies["energy_consumed"]
-    if math.isfinite(parts) and math.isfinite(total) and not math.isclose(parts, total, rel_tol=1e-6, abs_tol=1e-12):
+    consistent = all(v >= 0 for v in energies.values()) and math.isfinite(parts) and math.isfinite(total)
+    if consistent and not math.isclose(parts, total, rel_tol=1e-6, abs_tol=1e-12):
         problems.append(
             Problem(
                 where("energy_consumed"),

@@ -43,7 +43,7 @@ ACTIVITY_FIELDS = (
     "source",
     "comment",
 )
-_ACTIVITY_KEYS = {*ACTIVITY_FIELDS, "exchanges"}
+_ACTIVITY_KEYS = {*ACTIVITY_FIELDS, "exchanges", "energy"}  # energy: lca.io.codecarbon_inventory
 _FLOW_KEYS = {"code", "name", "unit", "factors", "source"}
 _TOP_KEYS = {
     "format",
@@ -82,11 +82,15 @@ def load_model(path: str | os.PathLike[str]) -> Model:
         raise InputFileError([Problem(place, f"not valid YAML ({getattr(exc, 'problem', exc)})")]) from None
     except OSError as exc:  # no permission to read it...
         raise InputFileError([Problem(label, f"cannot be read ({exc.strerror})")]) from None
-    return model_from_dict(data, label)
+    return model_from_dict(data, label, path.parent)
 
 
-def model_from_dict(data: Any, label: str = "inventory") -> Model:
-    """Build a :class:`Model` from the mapping of a data file; all problems are collected."""
+def model_from_dict(data: Any, label: str = "inventory", folder: Path | None = None) -> Model:
+    """Build a :class:`Model` from the mapping of a data file; all problems are collected.
+
+    ``folder`` is where files the inventory names (``energy: {codecarbon: FILE}``) are read
+    from (default: the working folder).
+    """
     problems: list[Problem] = []
     if not isinstance(data, Mapping):
         raise InputFileError([Problem(label, "expected a mapping with name, parameters, activities")])
@@ -127,6 +131,10 @@ def model_from_dict(data: Any, label: str = "inventory") -> Model:
         if act is not None:
             _record(where, problems, model.add_activity, act)
     record_datasets(model, activities, data.get("parameters"))
+    if any(isinstance(a, Mapping) and "energy" in a for a in activities):  # measured runs (CodeCarbon)
+        from lca.io.codecarbon_inventory import energy_items, expand_energy
+
+        expand_energy(model, energy_items(activities, label), folder or Path("."), problems)
     fu = data.get("functional_unit")
     if not isinstance(fu, Mapping) or "activity" not in fu:
         expected = "expected {activity: CODE, amount: 1, unit: ...}"

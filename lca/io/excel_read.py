@@ -50,12 +50,12 @@ def load_workbook_model(path: str | os.PathLike[str]) -> Model:
             )
     if any(name not in sheets or not sheets[name].letters for name in REQUIRED_SHEETS):
         problems.raise_if_any()
-    return _Reader(sheets, problems).model()
+    return _Reader(sheets, problems, path.parent).model()
 
 
 class _Reader:
-    def __init__(self, sheets: dict[str, Sheet], problems: Problems):
-        self.sheets, self.problems = sheets, problems
+    def __init__(self, sheets: dict[str, Sheet], problems: Problems, folder: Path = Path(".")):
+        self.sheets, self.problems, self.folder = sheets, problems, folder
         self.dataset_rows: list[DatasetRow] = []  # activities to expand (lca.data.resolve)
         self.dataset_parameters: dict[str, dict[str, Any]] = {}
         # as lca.compile: the model's listed indicators, else the default ones
@@ -97,6 +97,19 @@ class _Reader:
             self.dataset_rows, exchanges, model, self.bad_activities, self.problems
         )
         record_datasets(model, [d.spec for d in self.dataset_rows], self.dataset_parameters)
+        energy = [
+            (
+                a.record.code,
+                a.row.value("energy"),
+                f"{self.problems.label}, Activities!{a.sheet.coord('energy', a.row.number)}",
+            )
+            for a in activities
+            if a.record is not None and a.row.value("energy")
+        ]
+        if energy:  # measured runs of a CodeCarbon file (lca.io.codecarbon_inventory)
+            from lca.io.codecarbon_inventory import expand_energy
+
+            expand_energy(model, energy, self.folder, self.problems.items)
         self._check_functional_unit(model)
         failed = set(self.bad_parameters)
         compiled = check_parameters(params, model, failed, self.problems)
