@@ -17,8 +17,8 @@ from lca.cli import main
 from lca.data import datacenter, grid, hardware
 from lca.errors import DataNotFound, InputFileError
 from lca.io.codecarbon import read_runs
-from lca.io.codecarbon_import import starter_model
 from lca.io.codecarbon_hardware import match_hardware
+from lca.io.codecarbon_import import starter_model
 from lca.io.codecarbon_inventory import METHOD_ERRORS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "codecarbon"
