@@ -91,6 +91,7 @@ def add_inference(
     server: str,
     training: str | None = None,
     code: str = "request",
+    per: str = "request",
 ) -> Activity:
     """Add one request (phase ``deployment``, unit ``request``) and what it uses to ``model``.
 
@@ -105,6 +106,10 @@ def add_inference(
     training : str, optional
         Code of a training run (unit ``run``) of which each request carries
         ``1 / requests_lifetime``, in activity ``<code>_training`` (phase ``training``).
+    per : str
+        The activity returned, for the functional unit: ``request``; ``1000 tokens``
+        (``<code>_1000_tokens``: ``1000 / output_tokens`` requests); or ``year`` of service
+        (``<code>_year``: ``requests_per_year`` requests, a parameter of the model).
 
     Raises
     ------
@@ -151,7 +156,19 @@ def add_inference(
             )
         )
         exchanges.append(Exchange(share.code, 1, "request"))
-    return model.add_activity(Activity(code, "one inference request", "deployment", "request", exchanges))
+    request = model.add_activity(Activity(code, "one inference request", "deployment", "request", exchanges))
+    if per == "request":
+        return request
+    units = {"1000 tokens": ("1000_tokens", "1000 / output_tokens"), "year": ("year", "requests_per_year")}
+    if per not in units:
+        raise InventoryError(f"inference: per '{per}' is not one of request, {', '.join(units)}")
+    suffix, amount = units[per]
+    if per == "year" and "requests_per_year" not in model.parameters:
+        raise InventoryError("inference: per year needs the parameter requests_per_year")
+    name = f"{per} of service" if per == "year" else "1,000 generated tokens"
+    return model.add_activity(
+        Activity(f"{code}_{suffix}", name, "deployment", "unit", [Exchange(code, amount, "request")])
+    )
 
 
 def evaluate(model: Model) -> dict[str, pint.Quantity]:

@@ -136,3 +136,19 @@ def test_missing_inputs_are_named():
     bare = lca.Model("bare")
     with pytest.raises(InventoryError, match="lacks parameter.*pue, wue, utilisation.*active_params"):
         add_inference(bare, grid="grid/US", gpu="hardware/H100", server="hardware/server-negaoctet")
+
+
+@pytest.mark.parametrize("per, requests", [("1000 tokens", 1000 / 500), ("year", 3.0e6)])
+def test_other_functional_units_are_a_demand_on_the_request(model, per, requests):
+    other = copy.deepcopy(model)
+    for code in ("request", "request_training"):
+        del other.activities[code]
+    other.add_parameter(Parameter("requests_per_year", 3.0e6, "", source="our service's logs"))
+    unit = add_inference(
+        other, grid="grid/US", gpu="hardware/H100", server="hardware/server-negaoctet", per=per
+    )
+    other.functional_unit = lca.FunctionalUnit(unit.code, 1, "unit")
+    one = lca.solve(model, {"request": 1.0})
+    # without the training share: the deployment and manufacturing of one request, times the requests
+    expected = one.by_phase()["deployment"]["GWP"].magnitude * requests
+    assert lca.solve(other).by_phase()["deployment"]["GWP"].magnitude == pytest.approx(expected, rel=1e-9)
