@@ -24,6 +24,16 @@ def gwp(entry):
     return entry.impacts["GWP"].amount
 
 
+def inputs_only(model, formulas=True):
+    """The example without the records add_inference makes (and its formulas, if asked)."""
+    bare = copy.deepcopy(model)
+    for code in ("request", "request_training"):
+        del bare.activities[code]
+    for name in FORMULAS if formulas else ():
+        del bare.parameters[name]
+    return bare
+
+
 def test_request_time_and_energy_by_hand(model):
     values = evaluate(model)
     # gpt-oss model card: 116.8e9 parameters, 5.1e9 active, 60.8 GiB, 36 layers x 8 KV heads x 64
@@ -32,7 +42,8 @@ def test_request_time_and_energy_by_hand(model):
     step = (weights + kv) / (1 * 3.35e12 * 0.6)  # H100 3.35 TB/s at 60% of the bandwidth
     prefill = 2 * 5.1e9 * 500 / (1 * 989e12 * 0.4)
     request_time = 500 * step / 64 + prefill  # 0.2804 s
-    energy = request_time * (1 * 700 + 1 / 8 * 2300)  # J: one H100 at its load power, 1/8 of the host
+    power = hardware("H100").get("load_power").amount  # 700 W, the H100 entry's load power
+    energy = request_time * (1 * power + 1 / 8 * 2300)  # J: one H100, 1/8 of the host
     assert values["step_time"].to("s").magnitude == pytest.approx(step, rel=1e-9)
     assert values["request_time"].to("s").magnitude == pytest.approx(request_time, rel=1e-9)
     assert values["request_it_energy"].to("J").magnitude == pytest.approx(energy, rel=1e-9)
@@ -50,10 +61,11 @@ def test_phase_rows_per_request(model):
     # deployment: the replica's IT energy and its overhead, from the US grid
     assert rows["deployment"]["GWP"].magnitude == pytest.approx(energy_kwh * pue * us, rel=1e-9)
     # training: 2.1e6 H100-hours x 700 W x PUE on the US grid, over 1e10 requests
-    training_kwh = 2.1e6 * 0.7 * pue
+    training_kwh = 2.1e6 * hardware("H100").get("load_power").amount / 1000 * pue
     assert rows["training"]["GWP"].magnitude == pytest.approx(training_kwh * us / 1e10, rel=1e-9)
     # manufacturing: the GPU and 1/8 of the server, for the request's time and the training's share
-    life, u = 6 * HOURS_PER_YEAR, 0.85
+    life, u = hardware("H100").get("lifetime").amount * HOURS_PER_YEAR, 0.85
+    assert hardware("server-negaoctet").get("lifetime").amount * HOURS_PER_YEAR == life
     per_hour = (gwp(hardware("H100")) + gwp(hardware("server-negaoctet")) / 8) / (life * u)
     hours = seconds / 3600 + 2.1e6 / 1e10
     assert rows["manufacturing"]["GWP"].magnitude == pytest.approx(per_hour * hours, rel=1e-9)
@@ -89,11 +101,7 @@ def test_report_command_writes_the_example(tmp_path):
 
 
 def test_the_building_block_builds_the_example(model):
-    built = copy.deepcopy(model)
-    for code in ("request", "request_training"):
-        del built.activities[code]
-    for name in FORMULAS:
-        del built.parameters[name]
+    built = inputs_only(model)
     add_inference(
         built, grid="grid/US", gpu="hardware/H100", server="hardware/server-negaoctet", training="training"
     )
@@ -101,7 +109,7 @@ def test_the_building_block_builds_the_example(model):
 
 
 def test_mixture_of_experts_reads_only_the_active_experts_of_a_small_batch(model):
-    values = {k: v for k, v in evaluate(model).items()}
+    values = evaluate(model)
     small = copy.deepcopy(model)
     small.parameters["batch_size"] = Parameter("batch_size", 1.0, "")
     one = evaluate(small)
@@ -114,11 +122,7 @@ def test_mixture_of_experts_reads_only_the_active_experts_of_a_small_batch(model
 
 
 def test_measured_energy_per_request(model):
-    measured = copy.deepcopy(model)
-    for code in ("request", "request_training"):
-        del measured.activities[code]
-    for name in FORMULAS:
-        del measured.parameters[name]
+    measured = inputs_only(model)
     # e.g. a CodeCarbon run of 3.6 kWh serving 10,000 requests in 2 hours
     measured.add_parameter(Parameter("run_energy", 3.6, "kWh"))
     measured.add_parameter(Parameter("run_time", 2.0, "h"))
@@ -140,9 +144,7 @@ def test_missing_inputs_are_named():
 
 @pytest.mark.parametrize("per, requests", [("1000 tokens", 1000 / 500), ("year", 3.0e6)])
 def test_other_functional_units_are_a_demand_on_the_request(model, per, requests):
-    other = copy.deepcopy(model)
-    for code in ("request", "request_training"):
-        del other.activities[code]
+    other = inputs_only(model, formulas=False)
     other.add_parameter(Parameter("requests_per_year", 3.0e6, "", source="our service's logs"))
     unit = add_inference(
         other, grid="grid/US", gpu="hardware/H100", server="hardware/server-negaoctet", per=per
