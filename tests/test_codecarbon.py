@@ -354,3 +354,55 @@ def test_similar_names_do_not_match():
         match_hardware("NVIDIA L40S", "gpu")  # not an L4
     with pytest.raises(DataNotFound, match="matches no cpu entry"):
         match_hardware("AMD EPYC", "cpu")
+
+
+def gpu_run(tmp_path: Path, **cells: str) -> Path:
+    """The 3.x fixture's first run as if it had used 8 GPUs (CodeCarbon's gpu columns set)."""
+    path = edited(tmp_path, "gpu_energy", cells.pop("gpu_energy", "0.002"))
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    row = rows[0]
+    parts = float(row["cpu_energy"]) + float(row["gpu_energy"]) + float(row["ram_energy"])
+    row.update(
+        {"energy_consumed": repr(parts), "gpu_count": "8", "gpu_model": "8 x NVIDIA H100 80GB HBM3", **cells}
+    )
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, list(row))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_gpus_are_matched_amortised_and_measured_by_nvml(tmp_path):
+    path = gpu_run(tmp_path)
+    model, _ = starter_model(path, runs=["finetune-fr"], hardware={"cpu": "none", "memory": "none"})
+    row = cells(path, "finetune-fr")
+    # 8 H100 for the run's duration: 8 x duration / (lifetime x utilisation) x 164 kg CO2 eq
+    h100 = hardware("H100")
+    share = 8 * float(row["duration"]) / 3600 / (h100.get("lifetime").amount * HOURS_PER_YEAR * 0.85)
+    result = lca.solve(model)
+    assert result.by_phase()["manufacturing"]["GWP"].magnitude == pytest.approx(
+        share * gwp_of(h100), rel=1e-12
+    )
+    assert result.supply[result.matrices.index["hardware_H100"]] == pytest.approx(share, rel=1e-12)
+    # the GPU part varies by NVML's error, +/-15%
+    assert (
+        "finetune_fr_gpu_energy * (codecarbon_gpu_error - 1)"
+        in model.parameters["finetune_fr_electricity"].amount
+    )
+    assert model.parameters["codecarbon_gpu_error"].uncertainty.maximum == 1.15
+
+
+def gwp_of(entry):
+    return entry.impacts["GWP"].amount
+
+
+def test_a_part_that_used_energy_must_be_named(tmp_path, capsys):
+    path = gpu_run(tmp_path, gpu_model="", gpu_count="")
+    out = tmp_path / "model.yaml"
+    assert main(["import", "codecarbon", str(path), "--out", str(out), "--cpu", "none"]) == 2
+    assert "row 2, column gpu_model: empty, but the run used GPU energy" in capsys.readouterr().err
+    assert not out.exists()
+    # named on the command line instead, with the count the file gives
+    path = gpu_run(tmp_path, gpu_model="")
+    assert main(["import", "codecarbon", str(path), "--out", str(out), "--cpu", "none", "--gpu", "H100"]) == 0

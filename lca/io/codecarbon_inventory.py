@@ -361,16 +361,33 @@ def _grid_of(run: Run, spec: EnergySpec) -> str:
 
 
 def _hardware_of(run: Run, spec: EnergySpec) -> list[tuple[Entry, float, str]]:
-    """(entry, count, unit of the use time) of each piece of hardware to amortise."""
+    """(entry, count, unit of the use time) of each piece of hardware to amortise.
+
+    A part that used energy must be named (in the file or the spec) or left out knowingly
+    (``none``): hardware is never dropped silently.
+    """
     found: list[tuple[Entry, float, str]] = []
     problems: list[Problem] = []
-    gpus = gpu_models(run.gpu_model, run.gpu_count)
-    wanted = [("gpu", model, count, "gpu_model") for model, count in gpus]
-    if run.cpu_model or spec.hardware.get("cpu"):
+    wanted = [("gpu", model, count, "gpu_model") for model, count in gpu_models(run.gpu_model, run.gpu_count)]
+    if not wanted and (run.gpu_energy > 0 or run.gpu_count > 0):
+        wanted.append(("gpu", "", run.gpu_count, "gpu_model"))
+    if run.cpu_model or run.cpu_energy > 0 or spec.hardware.get("cpu"):
         wanted.append(("cpu", run.cpu_model, spec.cpu_sockets, "cpu_model"))
     for kind, text, count, column in wanted:
         given = spec.hardware.get(kind)
         if given == "none":
+            continue
+        if not text and not given:
+            problems.append(
+                Problem(
+                    run.where(column),
+                    f"empty, but the run used {kind.upper()} energy; name the hardware entry "
+                    f"(hardware: {{{kind}: NAME}}, or --{kind} NAME), or leave it out ({kind}: none)",
+                )
+            )
+            continue
+        if not count:
+            problems.append(Problem(run.where("gpu_count"), "empty or 0, but the run used GPU energy"))
             continue
         try:
             entry = catalogue().get("hardware", given) if given else match_hardware(text, kind)
