@@ -143,19 +143,29 @@ def test_measurement_method_sets_the_uncertainty(tmp_path):
     error = rapl.parameters["codecarbon_cpu_rapl_error"].uncertainty
     assert (error.minimum, error.maximum) == (0.9, 1.1)
     assert "codecarbon_cpu_error" not in rapl.parameters
-    # the band of an estimated CPU is wider: CPU share x (2 - 0.5) against x (1.1 - 0.9)
-    mc = lca.monte_carlo(lca.build_matrices(estimated), 400, seed=3)
-    draws = mc.samples("GWP", "training")
-    kwh = float(cells(V3, "finetune-fr")["energy_consumed"])
-    cpu = float(cells(V3, "finetune-fr")["cpu_energy"])
-    ram = float(cells(V3, "finetune-fr")["ram_energy"])
-    factor = grid("FR").impacts["GWP"].amount
-    pue = datacenter("enterprise").get("pue")
-    # every draw lies within the extremes of the errors, the grid factor and the PUE
-    high = (kwh + cpu * 1.0 + ram * 1.0) * pue.high * grid("FR").impacts["GWP"].high
-    low = (kwh - cpu * 0.5 - ram * 0.5) * pue.low * grid("FR").impacts["GWP"].low
-    assert low <= draws.min() and draws.max() <= high
-    assert draws.std() > 0 and low < kwh * pue.amount * factor < high
+    # propagated: with a fixed grid (an inventory record of the same code wins) and a fixed PUE,
+    # each GWP draw is (E + cpu x (e_cpu - 1) + ram x (e_ram - 1)) x PUE x factor
+    path = inventory(
+        tmp_path, {"runs": ["finetune-fr"], "hardware": {"cpu": "none", "memory": "none"}, "pue": 1.5}
+    )
+    data = yaml.safe_load(path.read_text())
+    data["activities"].append(
+        {
+            "code": "grid_FR",
+            "unit": "kWh",
+            "exchanges": [{"input": "GWP", "amount": 0.1, "unit": "kg CO2 eq"}],
+        }
+    )
+    path.write_text(yaml.safe_dump(data))
+    mc = lca.monte_carlo(lca.build_matrices(lca.load(path)), 400, seed=3)
+    errors = mc.input_draws()
+    row = cells(V3, "finetune-fr")
+    kwh, cpu, ram = (float(row[c]) for c in ("energy_consumed", "cpu_energy", "ram_energy"))
+    electricity = (
+        kwh + cpu * (errors["codecarbon_cpu_error"] - 1) + ram * (errors["codecarbon_ram_error"] - 1)
+    )
+    assert mc.samples("GWP", "training") == pytest.approx(electricity.to_numpy() * 1.5 * 0.1, rel=1e-9)
+    assert errors.min().min() >= 0.5 and errors.max().max() <= 2.0 and errors.std().min() > 0.2
     assert METHOD_ERRORS["gpu"].low == 0.85 and "NVML" in METHOD_ERRORS["gpu"].source
 
 
