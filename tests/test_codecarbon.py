@@ -416,3 +416,33 @@ def test_a_part_that_used_energy_must_be_named(tmp_path, capsys):
     # named on the command line instead, with the count the file gives
     path = gpu_run(tmp_path, gpu_model="")
     assert main(["import", "codecarbon", str(path), "--out", str(out), "--cpu", "none", "--gpu", "H100"]) == 0
+
+
+def test_runs_of_two_files_never_share_records(tmp_path):
+    # both files have a run of project finetune-fr: each activity gets its own
+    shutil.copy(V2, tmp_path / "v2.csv")
+    shutil.copy(V3, tmp_path / "v3.csv")
+    spec = {"runs": ["finetune-fr"], "hardware": {"cpu": "none", "memory": "none"}, "pue": 1.0}
+    data = {
+        "format": "lca-inventory/1",
+        "name": "two files",
+        "functional_unit": {"activity": "both", "amount": 1, "unit": "run"},
+        "activities": [
+            {"code": "a", "phase": "training", "unit": "run", "energy": {"codecarbon": "v2.csv", **spec}},
+            {"code": "b", "phase": "training", "unit": "run", "energy": {"codecarbon": "v3.csv", **spec}},
+            {
+                "code": "both",
+                "unit": "run",
+                "phase": "training",
+                "exchanges": [
+                    {"input": "a", "amount": 1, "unit": "run"},
+                    {"input": "b", "amount": 1, "unit": "run"},
+                ],
+            },
+        ],
+    }
+    path = tmp_path / "model.yaml"
+    path.write_text(yaml.safe_dump(data))
+    result = lca.solve(lca.load(path))
+    total = read_runs(V2)[0].energy_consumed + read_runs(V3)[0].energy_consumed
+    assert result.supply[result.matrices.index["grid_FR"]] == pytest.approx(total, rel=1e-12)

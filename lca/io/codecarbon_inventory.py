@@ -247,7 +247,7 @@ def add_measured_energy(
     """
     added = added if added is not None else Added()
     runs = select_runs(read_runs(spec.file, spec.label or str(spec.file)), spec.runs, where)
-    names = _run_names(runs)
+    names = _run_names(runs, model)
     problems: list[Problem] = []
     for run in runs:
         try:
@@ -307,7 +307,7 @@ def _add_run(model: Model, activity: Activity, run: Run, name: str, spec: Energy
         )
     )
     if run.pue == 1:
-        pue = _pue_parameter(model, run, spec, added)
+        pue = _pue_parameter(model, run, name, spec, added)
         activity.exchanges.append(
             Exchange(
                 grid_code,
@@ -402,17 +402,17 @@ def _hardware_of(run: Run, spec: EnergySpec) -> list[tuple[Entry, float, str]]:
     return found
 
 
-def _pue_parameter(model: Model, run: Run, spec: EnergySpec, added: Added) -> str:
-    if spec.pue is not None:
-        _parameter(model, Parameter("pue", spec.pue, "", None, "given in the inventory (energy: pue)"))
-        return "pue"
+def _pue_parameter(model: Model, run: Run, name: str, spec: EnergySpec, added: Added) -> str:
+    if spec.pue is not None:  # the run's own: two references may give two PUEs
+        _parameter(model, Parameter(f"{name}_pue", spec.pue, "", None, "given in the energy reference"))
+        return f"{name}_pue"
     kind = spec.datacenter or ("hyperscale" if run.cloud_provider else "enterprise")
     entry = catalogue().get("datacenter", kind)
-    name = f"pue_{_identifier(entry.name)}"
-    if name not in model.parameters:
-        model.add_parameter(dataset_parameter(name, {"dataset": entry.ref, "field": "pue"}, name))
-        added.parameters[name] = {"dataset": entry.ref, "field": "pue"}
-    return name
+    shared = f"pue_{_identifier(entry.name)}"
+    if shared not in model.parameters:
+        model.add_parameter(dataset_parameter(shared, {"dataset": entry.ref, "field": "pue"}, shared))
+        added.parameters[shared] = {"dataset": entry.ref, "field": "pue"}
+    return shared
 
 
 def _dataset_activity(model: Model, code: str, ref: str, phase: str | None, added: Added) -> str:
@@ -428,14 +428,28 @@ def _parameter(model: Model, parameter: Parameter) -> None:
         model.add_parameter(parameter)
 
 
-def _run_names(runs: Sequence[Run]) -> dict[str, str]:
-    """A formula-safe name per run: its project name, or project and run id when repeated."""
+def _run_names(runs: Sequence[Run], model: Model) -> dict[str, str]:
+    """A formula-safe name per run: its project name, with its run id when that is taken.
+
+    Taken means used by another run of this file, or by the parameters of a run of another
+    file (or a record of the inventory) already in ``model``: two runs never share records.
+    """
     projects = [r.project_name for r in runs]
+    used: set[str] = set()
     names = {}
     for run in runs:
-        base = run.project_name if run.project_name and projects.count(run.project_name) == 1 else ""
-        base = base or f"{run.project_name}_{run.run_id[:8]}"
-        names[run.run_id] = _identifier(base)
+        unique = run.project_name and projects.count(run.project_name) == 1
+        candidates = [run.project_name] if unique else []
+        candidates += [f"{run.project_name}_{run.run_id[:8]}", f"{run.project_name}_{run.run_id}"]
+        for base in candidates:
+            name = _identifier(base)
+            taken = model.parameters.get(f"{name}_energy")
+            if name not in used and (
+                taken is None or run.run_id in taken.source and run.file in taken.source
+            ):
+                break
+        used.add(name)
+        names[run.run_id] = name
     return names
 
 
