@@ -19,7 +19,7 @@ from lca.errors import DataNotFound, InputFileError
 from lca.io.codecarbon import read_runs
 from lca.io.codecarbon_hardware import match_hardware
 from lca.io.codecarbon_import import starter_model
-from lca.io.codecarbon_inventory import METHOD_ERRORS
+from lca.io.codecarbon_methods import METHOD_ERRORS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "codecarbon"
 V3, V2 = FIXTURES / "emissions_v3.csv", FIXTURES / "emissions_v2.csv"
