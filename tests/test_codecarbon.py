@@ -446,3 +446,44 @@ def test_runs_of_two_files_never_share_records(tmp_path):
     result = lca.solve(lca.load(path))
     total = read_runs(V2)[0].energy_consumed + read_runs(V3)[0].energy_consumed
     assert result.supply[result.matrices.index["grid_FR"]] == pytest.approx(total, rel=1e-12)
+
+
+def test_a_measured_serving_run_per_request(tmp_path):
+    # inference measured by CodeCarbon: the run's impacts over the requests it served
+    shutil.copy(V3, tmp_path / "emissions.csv")
+    data = {
+        "format": "lca-inventory/1",
+        "name": "serving",
+        "functional_unit": {"activity": "request", "amount": 1, "unit": "request"},
+        "parameters": {"requests": {"amount": 1200, "source": "the server's log of the run"}},
+        "activities": [
+            {
+                "code": "serving",
+                "phase": "deployment",
+                "unit": "run",
+                "energy": {
+                    "codecarbon": "emissions.csv",
+                    "runs": ["eval-gcp"],
+                    "hardware": {"cpu": "EPYC-7763"},
+                },
+            },
+            {
+                "code": "request",
+                "phase": "deployment",
+                "unit": "request",
+                "exchanges": [{"input": "serving", "amount": "1 / requests", "unit": "run"}],
+            },
+        ],
+    }
+    path = tmp_path / "serving.yaml"
+    path.write_text(yaml.safe_dump(data))
+    result = lca.solve(lca.load(path))
+    run = read_runs(V3)[2]
+    pue = datacenter("hyperscale").get("pue").amount  # gcp: hyperscale
+    assert result.supply[result.matrices.index["grid_BE"]] == pytest.approx(
+        run.energy_consumed * pue / 1200, rel=1e-12
+    )
+    # the CPU's embodied share per request: duration / (lifetime x utilisation) / requests
+    cpu = hardware("EPYC-7763")
+    share = run.duration / 3600 / (cpu.get("lifetime").amount * HOURS_PER_YEAR * 0.85) / 1200
+    assert result.supply[result.matrices.index["hardware_EPYC-7763"]] == pytest.approx(share, rel=1e-12)

@@ -8,8 +8,10 @@ import lca
 from lca.cli import main
 from lca.data import datacenter, grid, hardware
 from lca.errors import InventoryError
+from lca.hardware import embodied_share
 from lca.inference import FORMULAS, add_inference, evaluate
 from lca.model.records import Parameter
+from lca.units import Q_
 
 EXAMPLE = lca.datasets_dir() / "examples" / "llm_inference_h100.yaml"
 HOURS_PER_YEAR = 8760
@@ -64,11 +66,12 @@ def test_phase_rows_per_request(model):
     training_kwh = 2.1e6 * hardware("H100").get("load_power").amount / 1000 * pue
     assert rows["training"]["GWP"].magnitude == pytest.approx(training_kwh * us / 1e10, rel=1e-9)
     # manufacturing: the GPU and 1/8 of the server, for the request's time and the training's share
-    life, u = hardware("H100").get("lifetime").amount * HOURS_PER_YEAR, 0.85
-    assert hardware("server-negaoctet").get("lifetime").amount * HOURS_PER_YEAR == life
-    per_hour = (gwp(hardware("H100")) + gwp(hardware("server-negaoctet")) / 8) / (life * u)
-    hours = seconds / 3600 + 2.1e6 / 1e10
-    assert rows["manufacturing"]["GWP"].magnitude == pytest.approx(per_hour * hours, rel=1e-9)
+    # (lca.hardware.embodied_share: E x t / (L x u), the BLOOM method)
+    hours = Q_(seconds, "s") + Q_(2.1e6 / 1e10, "h")  # the request's GPU time and the training's share
+    lifetimes = [Q_(hardware(n).get("lifetime").amount, "year") for n in ("H100", "server-negaoctet")]
+    gpu = embodied_share(Q_(gwp(hardware("H100")), "kg CO2 eq"), hours, lifetimes[0], 0.85)
+    server = embodied_share(Q_(gwp(hardware("server-negaoctet")), "kg CO2 eq"), hours / 8, lifetimes[1], 0.85)
+    assert rows["manufacturing"]["GWP"].magnitude == pytest.approx((gpu + server).magnitude, rel=1e-9)
     # on-site water: IT energy x WUE 0.3 L/kWh, plus the grid's water per kWh
     water = (
         energy_kwh * datacenter("hyperscale").get("wue").amount
