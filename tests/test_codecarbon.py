@@ -95,12 +95,8 @@ def test_measured_run_end_to_end(tmp_path):
     assert model.info["datasets"]["entries"] == ["datacenter/enterprise", "grid/FR", "hardware/EPYC-7763"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: GB is dimensionless in pint, so a dataset factor per GB (kg CO2 eq / (GB)) is read "
-    "per bit, 8e9 times too small; fixed by the information-unit rework (reported to the lead)",
-)
 def test_memory_share_by_hand(tmp_path):
+    # ram_total_size GB x memory-per-GB, amortised over the run as the other hardware
     model = lca.load(inventory(tmp_path, {"runs": ["finetune-fr"], "hardware": {"cpu": "none"}}))
     row = cells(V3, "finetune-fr")
     share = float(row["duration"]) / 3600 / (6 * HOURS_PER_YEAR * 0.85)

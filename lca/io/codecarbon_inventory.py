@@ -266,22 +266,24 @@ def _add_run(model: Model, activity: Activity, run: Run, name: str, spec: Energy
                 dataset_parameter(lifetime, {"dataset": entry.ref, "field": "lifetime"}, lifetime)
             )
             added.parameters[lifetime] = {"dataset": entry.ref, "field": "lifetime"}
-        amount = f"{name}_duration * {count:g}"
-        if unit == "GB*h":
+        comment = f"{entry.description}: amortised over the run's duration"
+        if unit == "GB":  # a share of the memory's GB: the same amortisation, written out
             _parameter(
                 model,
                 Parameter(f"{name}_memory", run.ram_total_size, "GB", None, f"{source}: ram_total_size"),
             )
-            amount = f"{name}_duration * {name}_memory"
+            amount = f"{name}_duration * {name}_memory / ({lifetime} * utilisation)"
+            activity.exchanges.append(Exchange(code, amount, "GB", source=source, comment=comment))
+            continue
         activity.exchanges.append(
             Exchange(
                 code,
-                amount,
+                f"{name}_duration * {count:g}",
                 unit,
                 lifetime=lifetime,
                 utilisation="utilisation",
                 source=source,
-                comment=f"{entry.description}: amortised over the run's duration",
+                comment=comment,
             )
         )
 
@@ -334,7 +336,7 @@ def _hardware_of(run: Run, spec: EnergySpec) -> list[tuple[Entry, float, str]]:
             continue
         found.append((entry, count, "h"))
     if run.ram_total_size > 0 and spec.hardware.get("memory") != "none":
-        found.append((catalogue().get("hardware", spec.hardware.get("memory") or "memory-per-GB"), 1, "GB*h"))
+        found.append((catalogue().get("hardware", spec.hardware.get("memory") or "memory-per-GB"), 1, "GB"))
     if problems:
         raise InputFileError(problems)
     return found
