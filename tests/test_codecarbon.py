@@ -483,3 +483,19 @@ def test_a_measured_serving_run_per_request(tmp_path):
     cpu = hardware("EPYC-7763")
     share = run.duration / 3600 / (cpu.get("lifetime").amount * HOURS_PER_YEAR * 0.85) / 1200
     assert result.supply[result.matrices.index["hardware_EPYC-7763"]] == pytest.approx(share, rel=1e-12)
+
+
+def test_import_options_are_checked(tmp_path, capsys):
+    out = tmp_path / "model.yaml"
+    assert main(["import", "codecarbon", str(V3), "--out", str(out), "--cpu", "none", "--pue", "0.9"]) == 2
+    assert "error: --pue 0.9: expected a number >= 1" in capsys.readouterr().err
+    assert (
+        main(
+            ["import", "codecarbon", str(V3), "--out", str(out), "--cpu", "none", "--datacenter", "hyperscal"]
+        )
+        == 2
+    )
+    assert "did you mean 'hyperscale'" in capsys.readouterr().err
+    assert main(["import", "codecarbon", str(V3), "--out", str(tmp_path / "model.csv"), "--cpu", "none"]) == 2
+    assert "expected a file name ending in .yaml, .yml, .xlsx" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

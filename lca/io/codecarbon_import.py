@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
 from lca.errors import InputFileError, LcaError, OutputError, Problem
-from lca.io.codecarbon_inventory import Added, EnergySpec, add_measured_energy
+from lca.io.codecarbon_inventory import Added, add_measured_energy, energy_spec
 from lca.io.datafile import check_output_path, model_to_dict, write_atomic
 from lca.model.records import PHASES, Activity, FunctionalUnit, Model
 
@@ -51,9 +52,13 @@ def starter_model(
     path = Path(path)
     if phase not in PHASES:
         raise LcaError(f"--phase {phase}: expected one of {', '.join(PHASES)}")
-    spec = EnergySpec(
-        path, tuple(runs), dict(hardware or {}), cpu_method, 1, datacenter, pue, None, path.name
-    )
+    fields = {"runs": list(runs), "hardware": dict(hardware or {}), "cpu_method": cpu_method}
+    fields.update({k: v for k, v in (("datacenter", datacenter), ("pue", pue)) if v is not None})
+    try:
+        spec = energy_spec({"codecarbon": str(path), **fields}, Path("."), path.name)
+    except LcaError as exc:  # the options, not the file
+        raise LcaError(f"--{str(exc)}") from None
+    spec = replace(spec, label=path.name)
     model = Model(f"CodeCarbon runs of {path.name}", f"Measured energy of the runs in {path.name}.")
     activity = model.add_activity(
         Activity(phase, f"{phase} (runs measured by CodeCarbon)", phase, "run", source=str(path.name))
