@@ -280,7 +280,51 @@ def _check_output(path: str, suffix: str | tuple[str, ...], force: bool) -> None
         raise OutputError(f"{path} exists; use --force to overwrite it")
 
 
-#: Each adds one sub-command to the parser; a new command is one function and one line here.
+def _add_import(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser("import", help="write a starter inventory from another tool's output")
+    kinds = cmd.add_subparsers(dest="import_kind", required=True)
+    cc = kinds.add_parser(
+        "codecarbon", help="CodeCarbon emissions.csv: measured runs, their grid and hardware"
+    )
+    cc.add_argument("file", help="the emissions.csv CodeCarbon wrote")
+    cc.add_argument("--out", required=True, help="inventory to write (.yaml or .xlsx)")
+    cc.add_argument(
+        "--runs", action="append", default=[], help="run id or project name (repeatable; default: all)"
+    )
+    cc.add_argument(
+        "--gpu", help="hardware entry of the GPUs (default: matched from gpu_model; none: leave out)"
+    )
+    cc.add_argument(
+        "--cpu", help="hardware entry of the CPU (default: matched from cpu_model; none: leave out)"
+    )
+    cc.add_argument("--memory", help="hardware entry of the memory per GB (default: memory-per-GB; none)")
+    cc.add_argument(
+        "--cpu-method",
+        choices=("estimated", "rapl"),
+        default="estimated",
+        help="how CodeCarbon measured the CPU",
+    )
+    cc.add_argument("--datacenter", help="data-centre entry of the PUE when the file gives none")
+    cc.add_argument("--pue", type=float, help="PUE when the file gives none (instead of --datacenter)")
+    cc.add_argument(
+        "--phase", default="training", help="phase of the measured runs (training, deployment...)"
+    )
+    cc.add_argument("--force", action="store_true", help="overwrite an existing file")
+    cc.set_defaults(func=_import_codecarbon)
+
+
+def _import_codecarbon(args: argparse.Namespace) -> int:
+    from lca.io.codecarbon_import import write_starter
+
+    hardware = {k: v for k, v in (("gpu", args.gpu), ("cpu", args.cpu), ("memory", args.memory)) if v}
+    options = {"runs": args.runs, "hardware": hardware, "cpu_method": args.cpu_method, "phase": args.phase}
+    path = write_starter(
+        args.file, args.out, force=args.force, datacenter=args.datacenter, pue=args.pue, **options
+    )
+    print(f"wrote {path}; assess it with: lca run {path}")
+    return 0
+
+
 #: Each adds one sub-command to the parser; a new command is one function and one line here.
 COMMANDS = [
     _add_run,
@@ -289,6 +333,7 @@ COMMANDS = [
     _add_data,
     _add_template,
     _add_export,
+    _add_import,
 ]
 
 

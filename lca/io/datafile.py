@@ -53,15 +53,16 @@ def load_model(path: str | os.PathLike[str]) -> Model:
         ) from None
     except OSError as exc:  # no permission to read it...
         raise InputFileError([Problem(label, message=f"cannot be read ({exc.strerror})")]) from None
-    return model_from_dict(parse_yaml(text, label), label)
+    return model_from_dict(parse_yaml(text, label), label, path.parent)
 
 
-def model_from_dict(data: Any, label: str = "inventory") -> Model:
+def model_from_dict(data: Any, label: str = "inventory", folder: Path | None = None) -> Model:
     """Build a :class:`Model` from the mapping of a data file; all problems are collected.
 
-    See :func:`lca.io.yaml_read.read_model`.
+    See :func:`lca.io.yaml_read.read_model`; ``folder`` is where files the inventory names
+    (``energy: {codecarbon: FILE}``) are read from (default: the working folder).
     """
-    return read_model(data, label)
+    return read_model(data, label, folder)
 
 
 def record_datasets(model: Model, activities: list[Any], parameters: Any) -> None:

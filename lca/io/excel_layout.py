@@ -199,6 +199,14 @@ ACTIVITIES = (
         "grid/FR",
         width=18,
     ),
+    Column(
+        "energy",
+        TEXT,
+        "optional: electricity measured by CodeCarbon, its emissions.csv (path relative to the workbook), "
+        "with options after semicolons: runs: a, b; cpu: NAME; gpu: NAME; pue: 1.2 (see docs/measured.md)",
+        "runs/emissions.csv; runs: finetune",
+        width=24,
+    ),
 )
 
 EXCHANGES = (

@@ -66,7 +66,7 @@ def load_workbook_model(path: str | os.PathLike[str]) -> Model:
             )
     if any(name not in sheets or not sheets[name].letters for name in REQUIRED_SHEETS):
         problems.raise_if_any()
-    reader = _Reader(sheets, problems)
+    reader = _Reader(sheets, problems, path.parent)
     model = reader.model()
     for problem in check(model, reader.unreadable):
         problems.items.append(reader.locate(problem))
@@ -77,8 +77,8 @@ def load_workbook_model(path: str | os.PathLike[str]) -> Model:
 class _Reader:
     """Rows -> records, with the row of each record (``places``) for locating problems."""
 
-    def __init__(self, sheets: dict[str, Sheet], problems: Problems):
-        self.sheets, self.problems = sheets, problems
+    def __init__(self, sheets: dict[str, Sheet], problems: Problems, folder: Path = Path(".")):
+        self.sheets, self.problems, self.folder = sheets, problems, folder
         self.places: dict[Place, tuple[str, int]] = {}  # record -> (sheet, row)
         self.dataset_cells: dict[str, tuple[str, int]] = {}  # dataset activity -> its row
         self.flow_rows: dict[tuple[str, str], int] = {}  # (flow, indicator) -> Flows row
@@ -156,6 +156,19 @@ class _Reader:
             self.dataset_cells[d.spec["code"]] = ("Activities", d.row.number)
         self._index_exchanges(model, exchanges)
         record_datasets(model, [d.spec for d in self.dataset_rows], self.dataset_parameters)
+        energy = [
+            (
+                r.record.code,
+                r.row.value("energy"),
+                f"{self.problems.label}, Activities!{r.sheet.coord('energy', r.row.number)}",
+            )
+            for r in activities
+            if r.record is not None and r.row.value("energy") and r.record.code in model.activities
+        ]
+        if energy:  # measured runs of a CodeCarbon file (lca.io.codecarbon_inventory)
+            from lca.io.codecarbon_inventory import expand_energy
+
+            expand_energy(model, energy, self.folder, self.problems.items)
         return model
 
     def _add(self, r: Located, into: dict[str, Any], sheet: str, column: str, what: str, kind: str) -> None:

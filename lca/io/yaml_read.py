@@ -42,7 +42,7 @@ ACTIVITY_FIELDS = (
     "source",
     "comment",
 )
-_ACTIVITY_KEYS = {*ACTIVITY_FIELDS, "exchanges"}
+_ACTIVITY_KEYS = {*ACTIVITY_FIELDS, "exchanges", "energy"}  # energy: lca.io.codecarbon_inventory
 _FLOW_KEYS = {"code", "name", "unit", "factors", "source"}
 _TOP_KEYS = {
     "format",
@@ -148,8 +148,9 @@ class YamlReader:
     (wrong kinds, unknown keys), ``unreadable`` the records that could not be built.
     """
 
-    def __init__(self, label: str):
+    def __init__(self, label: str, folder: Path | None = None):
         self.label = label
+        self.folder = folder or Path(".")  # where files named by the inventory are read from
         self.problems: list[Problem] = []
         self.paths: dict[Place, str] = {}
         self.unreadable: set[str] = set()
@@ -216,6 +217,10 @@ class YamlReader:
         from lca.io.datafile import record_datasets
 
         record_datasets(model, activities, data.get("parameters"))
+        if any(isinstance(a, Mapping) and "energy" in a for a in activities):  # measured runs (CodeCarbon)
+            from lca.io.codecarbon_inventory import energy_items, expand_energy
+
+            expand_energy(model, energy_items(activities, label), self.folder, self.problems)
         self._functional_unit(model, data.get("functional_unit"))
         return model
 
@@ -455,7 +460,7 @@ class YamlReader:
             return None
 
 
-def read_model(data: Any, label: str = "inventory") -> Model:
+def read_model(data: Any, label: str = "inventory", folder: Path | None = None) -> Model:
     """Build a :class:`Model` from the mapping of a data file; every problem is located.
 
     The mappings are read into records, then :func:`lca.compile.check` applies the model's
@@ -468,7 +473,7 @@ def read_model(data: Any, label: str = "inventory") -> Model:
     """
     from lca.compile import check
 
-    reader = YamlReader(label)
+    reader = YamlReader(label, folder)
     model = reader.read(data)
     problems = list(reader.problems)
     problems += [reader.locate(p) for p in check(model, reader.unreadable)]
