@@ -4,7 +4,11 @@ Examples
 --------
 >>> import lca
 >>> text, page = compare_alternatives(lca.bloom(), lca.bloom(), fmt="md")
->>> print(text.splitlines()[2])
+>>> for line in text.splitlines()[:4]:
+...     print(line)
+A: BLOOM; B: BLOOM (B); same functional unit: deterministic totals
+| indicator | A | B | B / A |
+|---|---|---|---|
 | GWP [t CO2 eq] | 50.89 | 50.89 | 1 |
 """
 
@@ -191,7 +195,7 @@ def compare_alternatives(
     table = next(b for b in blocks if isinstance(b, Table))
     sentence = next(b.text for b in blocks if isinstance(b, Paragraph) and not b.note)
     notes = [f"note: {n}" for n in table.notes]
-    return "\n".join([_text_table(table), *notes, sentence]), render(document, fmt)
+    return "\n".join([table.caption, _text_table(table), *notes, sentence]), render(document, fmt)
 
 
 def check_iterations(iterations: int, seed: int | None = None) -> None:

@@ -73,9 +73,10 @@ def comparison_blocks(
     probability = {}
     if paired is not None:
         probability = {c: p if subject == "a" else 1 - p for c, p in paired.probability.items()}
-    columns: list = ["indicator", name_a, name_b, f"{name_b} / {name_a}"]
+    lower = "AB"[0 if subject == "a" else 1]
+    columns: list = ["indicator", "A", "B", "B / A"]  # named in the caption: any length reads
     if paired is not None:
-        columns.append(f"P({first} lower) [{paired.iterations:,} paired draws]")
+        columns.append(f"P({lower} lower)")
     rows = []
     paired_names = paired.names if paired is not None else (name_a, name_b)
     for code in ta:
@@ -96,9 +97,11 @@ def comparison_blocks(
             mark = SAME_GAPS if status[code] == "same gaps" else ""
             row.append(Value(p, kind="probability", mark=mark) if ranked else "n/a (incomplete)")
         rows.append(row)
-    caption = f"{name_a} vs {name_b}, same functional unit: deterministic totals"
+    caption = f"A: {name_a}; B: {name_b}; same functional unit: deterministic totals"
     if paired is not None:
-        caption += f", with the 95% interval of {paired.iterations:,} paired draws"
+        caption += (
+            f", with the 95% interval of {paired.iterations:,} paired draws, and P({lower} lower) over them"
+        )
     table = Table(key, caption, columns, rows)
     table.notes = _comparison_notes(name_a, result_a, name_b, result_b, status)
     if any(isinstance(c, Value) and c.mark == OUTSIDE for row in rows for c in row):
@@ -119,7 +122,6 @@ def comparison_blocks(
         },
     }
     chart_paired = dataclasses.replace(paired, probability=probability) if paired is not None else None
-    lower = "AB"[0 if subject == "a" else 1]
     blocks.append(
         Figure(
             "The two alternatives per indicator, as % of the larger (deterministic totals"

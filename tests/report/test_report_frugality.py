@@ -63,7 +63,7 @@ def test_probability_of_the_alternative_being_lower(bloom_model, bloom_result, b
     doc = document(bloom_model, bloom_result, alternative=Alternative("us-central1", bloom_us, us, paired))
     parsed = parse(render(doc, "html").decode())
     rows = parsed.tables["table-comparison"]
-    assert rows[0][-1]["text"] == "P(us-central1 lower) [2 paired draws]"
+    assert rows[0][-1]["text"] == "P(B lower)"  # B: us-central1, named in the caption
     cells = {r[0]["text"].split()[0]: r[-1]["text"] for r in rows[1:]}
     assert cells["GWP"] == "0%" and cells["PE"] == "50%"  # P(B lower) = 1 - P(A lower)
     # the WATER totals are lower bounds that do not lack the same data: not ranked

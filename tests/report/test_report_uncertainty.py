@@ -97,7 +97,8 @@ def test_alternative_comparison_with_probability(bloom_model, bloom_result):
     parsed = parse(render(build_document(data), "html").decode())
     rows = parsed.tables["table-comparison"]
     # in the frugality section the question is whether the alternative is lower
-    assert [c["text"] for c in rows[0]][-1] == "P(smaller lower) [2 paired draws]"
+    assert [c["text"] for c in rows[0]] == ["indicator", "A", "B", "B / A", "P(B lower)"]
+    assert "A: BLOOM; B: smaller; same functional unit" in render(build_document(data), "md").decode()
     gwp = next(r for r in rows if r[0]["text"] == "GWP [t CO2 eq]")
     assert gwp[3]["text"] == "1"  # same inventory: ratio 1
     assert gwp[4]["text"] == "50%"  # draws (2 vs 1) and (2 vs 3): lower once in two
