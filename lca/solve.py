@@ -138,8 +138,12 @@ class Result:
             for phase in table.index
         }
 
-    def phase_table(self, units_in_header: bool = True) -> pd.DataFrame:
-        """Phase x indicator table (background attributed to phases); row 'total' last."""
+    def phase_table(self, units_in_header: bool = True, *, missing_as_nan: bool = False) -> pd.DataFrame:
+        """Phase x indicator table (background attributed to phases); row 'total' last.
+
+        With ``missing_as_nan``, a cell with no data (:meth:`coverage` ``"none"``) is NaN
+        instead of 0; a partial cell keeps its value (a lower bound).
+        """
         m = self.matrices
         labels = np.array(m.phases)
         order = [p for p in (*PHASES, BACKGROUND) if p in set(labels)]
@@ -151,6 +155,9 @@ class Result:
             rows[phase] = values
         rows["total"] = self.direct.sum(axis=1)
         frame = pd.DataFrame(rows, index=self.indicator_codes).T
+        frame.index.name = "phase"
+        if missing_as_nan:
+            frame = frame.mask(self.coverage(list(frame.index)) == "none")
         if units_in_header:
             frame.columns = [f"{i.code} [{format_unit(i.unit)}]" for i in m.indicators]
         frame.index.name = "phase"
@@ -185,6 +192,79 @@ class Result:
         table = self.attributed if attributed else self.direct
         return Q_(float(table[i, j]), ind.unit)
 
+    def coverage(self, rows: Sequence[str] | None = None) -> pd.DataFrame:
+        """Row x indicator: whether each result has all its data, some, or none.
+
+        An activity that declares an indicator missing (``Activity.missing``) contributes
+        nothing to it. A row (a phase, ``"total"``, or an activity code) gathers the
+        activities it is made of: a phase's activities and the background they pull, an
+        activity and its background, every activity for the total; only those the demand
+        uses (non-zero supply) count.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``"complete"`` (no activity of the row lacks the indicator), ``"partial"``
+            (some do, and the others give a value: it is a lower bound) or ``"none"``
+            (the value is 0 and some activity lacks the data: no data, never a zero).
+            Rows default to those of :meth:`phase_table`.
+
+        Examples
+        --------
+        >>> from lca.model.records import Model, Activity, Exchange, FunctionalUnit
+        >>> m = Model("gap")
+        >>> _ = m.add_activity(Activity("grid", "grid", None, "kWh", missing=("WATER",),
+        ...     exchanges=[Exchange("GWP", 0.1, "kg CO2 eq")]))
+        >>> _ = m.add_activity(Activity("cooling", "cooling", "training", "run",
+        ...     exchanges=[Exchange("WATER", 5, "L")]))
+        >>> _ = m.add_activity(Activity("job", "job", "training", "run", exchanges=[
+        ...     Exchange("grid", 10, "kWh"), Exchange("cooling", 1, "run")]))
+        >>> _ = m.add_activity(Activity("serve", "serve", "deployment", "run",
+        ...     exchanges=[Exchange("grid", 1, "kWh")]))
+        >>> _ = m.add_activity(Activity("fu", "fu", None, "run", exchanges=[
+        ...     Exchange("job", 1, "run"), Exchange("serve", 1, "run")]))
+        >>> m.functional_unit = FunctionalUnit("fu", 1, "run")
+        >>> result = solve(m)
+        >>> result.coverage()[["GWP", "WATER"]].to_dict("index")  # doctest: +NORMALIZE_WHITESPACE
+        {'training': {'GWP': 'complete', 'WATER': 'partial'},
+         'deployment': {'GWP': 'complete', 'WATER': 'none'},
+         'total': {'GWP': 'complete', 'WATER': 'partial'}}
+        """
+        m = self.matrices
+        table = self.phase_table(units_in_header=False)
+        labels = list(table.index) if rows is None else list(rows)
+        codes = self.indicator_codes
+        frame = pd.DataFrame("complete", index=pd.Index(labels, name="phase"), columns=codes)
+        used = self.supply != 0
+        phases = np.array(m.phases)
+        background = phases == BACKGROUND
+        index = m.index
+        for code, acts in m.missing.items():
+            if code not in codes:
+                continue
+            own = np.zeros(len(m.activities), dtype=bool)
+            own[[index[a] for a in acts if a in index]] = True
+            lacking = _lacking_through_background(m, own & used, background) & used
+            i = codes.index(code)
+            for label in labels:
+                if label == "total":
+                    hit = bool(np.any(own & used))
+                elif label == BACKGROUND:
+                    hit = bool(np.any(lacking & background & (self.demand != 0)))
+                elif label in index:
+                    hit = bool(lacking[index[label]])
+                else:
+                    hit = bool(np.any(lacking & (phases == label)))
+                if hit:
+                    value = self._row_value(label, table, i)
+                    frame.loc[label, code] = "partial" if value != 0 else "none"
+        return frame
+
+    def _row_value(self, label: str, table: pd.DataFrame, i: int) -> float:
+        if label in table.index:
+            return float(table.iloc[list(table.index).index(label), i])
+        return float(self.attributed[i, self.matrices.index[label]])
+
     def missing(self) -> dict[str, list[str]]:
         """Indicator -> activities in the supply chain whose data lack it."""
         index = self.matrices.index
@@ -202,6 +282,21 @@ def solve(model: Model | Matrices, demand: Mapping[str, float] | None = None) ->
 
 
 # -- internals --------------------------------------------------------------------------------
+def _lacking_through_background(m: Matrices, own: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """Activities that lack data themselves (``own``) or pull, through the background, a
+    background activity that does (the attribution of :meth:`Result.phase_table`)."""
+    uses = abs(sp.csr_matrix(m.technosphere))
+    uses.setdiag(0)
+    consumers = uses.T.tocsr()  # row j: what j uses
+    lacking = own.copy()
+    frontier = own & background
+    while frontier.any():
+        new = (consumers @ frontier.astype(float) > 0) & ~lacking
+        lacking |= new
+        frontier = new & background
+    return lacking
+
+
 def _check_finite(m: Matrices, direct: np.ndarray, attributed: np.ndarray) -> None:
     """A located error when an impact overflows the floats (a huge amount somewhere)."""
     for table in (direct, attributed):

@@ -128,18 +128,23 @@ def test_results_workbook(tmp_path):
     path = tmp_path / "results.xlsx"
     write_results(result, path, model=model, stats=stats, inventory="tiny.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["About", "Totals", "Contributions", "Sources", "MonteCarlo"]
-    totals = list(book["Totals"].iter_rows(values_only=True))
+    # the layout of `lca report --format xlsx` (lca.report.xlsx): a sheet per table
+    assert {"report", "results", "activities", "parameters", "exchanges", "montecarlo"} <= set(
+        book.sheetnames
+    )
+    totals = list(book["results"].iter_rows(min_row=2, values_only=True))
     assert totals[0] == ("phase", "GWP [kg CO2 eq]", "ADP [kg Sb eq]", "PE [MJ]", "WATER [L]")
-    assert totals[-1][0] == "total" and totals[-1][1] == pytest.approx(GWP_TOTAL, rel=1e-12)
-    contributions = list(book["Contributions"].iter_rows(values_only=True))
+    total = next(r for r in totals if r[0] == "total")
+    assert total[1] == pytest.approx(GWP_TOTAL, rel=1e-12)
+    contributions = list(book["activities"].iter_rows(min_row=2, values_only=True))
     header = contributions[0]
-    assert all("[" in h for h in header[4:])  # units in every numeric header
+    assert all("[" in h for h in header[5:])  # units in every numeric header
     job = next(r for r in contributions if r[0] == "job")
     assert job[header.index("GWP attributed [kg CO2 eq]")] == pytest.approx(22.8, rel=1e-12)
-    sources = list(book["Sources"].iter_rows(values_only=True))
-    assert ("parameter", "lifetime", None, 52560, "h", "6 years of 8,760 h", None) in sources
-    assert list(book["MonteCarlo"].iter_rows(values_only=True))[1] == ("total", 26.2, 20.0)
+    parameters = list(book["parameters"].iter_rows(min_row=3, values_only=True))
+    lifetime = next(r for r in parameters if r[0] == "lifetime")
+    assert lifetime[1:3] == (52560, "h") and lifetime[5] == "6 years of 8,760 h"
+    assert list(book["montecarlo"].iter_rows(min_row=3, values_only=True))[0] == ("total", 26.2, 20.0)
 
 
 def test_cli_template_export_and_run(tmp_path, capsys):
@@ -155,9 +160,10 @@ def test_cli_template_export_and_run(tmp_path, capsys):
     assert main(["run", str(workbook)]) == 0
     printed = capsys.readouterr().out
     assert "5.089e+04" in printed  # 50.9 t CO2 eq in all, as from bloom.yaml
-    totals = list(openpyxl.load_workbook(results)["Totals"].iter_rows(values_only=True))
-    assert totals[-1][1] == pytest.approx(lca.solve(lca.bloom()).total("GWP").magnitude, rel=1e-12)
-    assert np.isfinite(totals[-1][1])
+    totals = list(openpyxl.load_workbook(results)["results"].iter_rows(values_only=True))
+    total = next(r for r in totals if r[0] == "total")
+    assert total[1] == pytest.approx(lca.solve(lca.bloom()).total("GWP").magnitude, rel=1e-12)
+    assert np.isfinite(total[1])
 
 
 def test_flows_sheet_and_sheet_names_in_any_case(tmp_path):

@@ -20,7 +20,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lca._version import __version__
 from lca.io.datafile import write_atomic
 from lca.io.excel_layout import (
     COMMON_UNITS,
@@ -35,6 +34,7 @@ from lca.io.excel_layout import (
 )
 from lca.model.records import Exchange, Model, Parameter
 from lca.model.uncertainty import Uncertainty
+from lca.report.info import INFO_FIELDS
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="305496")
@@ -177,7 +177,7 @@ def write_results(
     stats: pd.DataFrame | None = None,
     inventory: str = "",
 ) -> None:
-    """Write a results workbook (atomically).
+    """Write the results workbook (atomically): the layout of ``lca report --format xlsx``.
 
     Parameters
     ----------
@@ -186,81 +186,18 @@ def write_results(
     path : path-like
         The ``.xlsx`` file to write.
     model : Model, optional
-        The inventory solved; its parameters' and exchanges' sources go to a Sources sheet.
+        The inventory solved (its parameters, exchanges, sources and report fields).
     stats : pandas.DataFrame, optional
         Monte Carlo statistics (e.g. mean, median, percentiles per phase and indicator),
-        written as given to a ``MonteCarlo`` sheet; its headers should carry units.
+        written as given to a ``montecarlo`` sheet; its headers should carry units.
     inventory : str
-        Name of the inventory file, for the About sheet.
+        Name of the inventory file, for the report sheet.
+
+    See :mod:`lca.report.xlsx` for the sheets, number formats and formula-safe text.
     """
-    from lca.units import format_unit
+    from lca.report.xlsx import results_workbook
 
-    book = openpyxl.Workbook()
-    about = book.active
-    about.title = "About"
-    m = result.matrices
-    lines = [
-        ("model", m.model_name),
-        ("inventory", inventory),
-        ("lca version", __version__),
-        (
-            "Monte Carlo",
-            "see the MonteCarlo sheet" if stats is not None else "not run (deterministic result)",
-        ),
-    ]
-    lines += [
-        (f"incomplete: {ind}", "no data for " + ", ".join(acts)) for ind, acts in result.missing().items()
-    ]
-    _table_rows(about, ["item", "value"], [list(line) for line in lines], [24, 80])
-
-    totals = result.phase_table(units_in_header=True)
-    _frame(book.create_sheet("Totals"), totals.reset_index())
-
-    units = [format_unit(i.unit) for i in m.indicators]
-    header = ["activity", "name", "phase", "reference unit", "supply [reference unit]"]
-    header += [f"{i.code} attributed [{u}]" for i, u in zip(m.indicators, units, strict=True)]
-    header += [f"{i.code} direct [{u}]" for i, u in zip(m.indicators, units, strict=True)]
-    rows = [
-        [
-            code,
-            name,
-            phase,
-            unit,
-            float(result.supply[j]),
-            *(float(v) for v in result.attributed[:, j]),
-            *(float(v) for v in result.direct[:, j]),
-        ]
-        for j, (code, name, phase, unit) in enumerate(
-            zip(m.activities, m.activity_names, m.phases, m.activity_units, strict=True)
-        )
-    ]
-    _table_rows(book.create_sheet("Contributions"), header, rows, [24, 40, 14, 12, 16])
-
-    if model is not None:
-        _table_rows(book.create_sheet("Sources"), *_source_rows(model))
-    if stats is not None:
-        _frame(
-            book.create_sheet("MonteCarlo"),
-            stats.reset_index() if any(n is not None for n in stats.index.names) else stats,
-        )
-    _save(book, path)
-
-
-def _source_rows(model: Model) -> tuple[list[str], list[list[Any]], list[int]]:
-    header = ["kind", "name", "input", "amount", "unit", "source", "comment"]
-    rows: list[list[Any]] = [
-        ["parameter", p.name, None, p.amount, p.unit, p.source, p.comment] for p in model.parameters.values()
-    ]
-    rows += [
-        ["exchange", a.code, e.input, e.amount, e.unit, e.source or a.source, e.comment]
-        for a in model.activities.values()
-        for e in a.exchanges
-    ]
-    rows += [
-        ["reference", key, None, None, None, " ".join(str(text).split()), None]
-        for key, text in (model.info.get("sources") or {}).items()
-    ]
-    return header, rows, [12, 24, 24, 24, 14, 60, 40]
+    write_atomic(path, results_workbook(result, model, stats, inventory))
 
 
 # -- building blocks ----------------------------------------------------------------------------
@@ -300,6 +237,9 @@ def _readme(ws: Worksheet) -> None:
             lines.append([sheet, col.name, _required(col), col.doc, col.example])
     lines += [[], ["Model sheet fields", None, None, "meaning"]]
     lines += [["Model", name, None, doc] for name, doc in MODEL_FIELDS.items()]
+    report_fields = "Report fields (Model sheet rows info.KEY, read by lca report)"
+    lines += [[], [report_fields, None, None, "meaning", "example"]]
+    lines += [["Model", f"info.{f.key}", None, f"{f.where}: {f.meaning}", f.example] for f in INFO_FIELDS]
     for line in lines:
         ws.append(line)
     ws["A1"].font = Font(bold=True, size=14)
@@ -358,11 +298,6 @@ def _table_rows(ws: Worksheet, header: list[str], rows: Iterable[list[Any]], wid
         width = widths[n - 1] if n <= len(widths) else max(12, min(40, len(str(header[n - 1])) + 2))
         ws.column_dimensions[get_column_letter(n)].width = width
     ws.freeze_panes = "A2"
-
-
-def _frame(ws: Worksheet, frame: pd.DataFrame) -> None:
-    rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
-    _table_rows(ws, [str(c) for c in frame.columns], rows, [16])
 
 
 def _cell(value: Any) -> Any:

@@ -11,9 +11,18 @@ True
 from __future__ import annotations
 
 from lca._version import __version__
+from lca.report.card import climate_card
 from lca.report.document import Document, Paragraph, Section
-from lca.report.frugality import climate_card, equivalences, frugality
-from lca.report.sections import ReportInput, contributors, data_quality, goal_and_scope, headline, results
+from lca.report.frugality import equivalences, frugality
+from lca.report.quality import data_quality
+from lca.report.sections import (
+    ReportInput,
+    contributors,
+    coverage_summary,
+    goal_and_scope,
+    headline,
+    results,
+)
 
 #: Section keys in their order (the HTML anchors and the tests use them).
 SECTION_KEYS = (
@@ -37,7 +46,7 @@ def build_document(data: ReportInput) -> Document:
         "Summary",
         [
             Paragraph(
-                f"Totals for the functional unit (lca {__version__}, {data.date}"
+                f"Totals for the functional unit: {data.central} (lca {__version__}, {data.date}"
                 + (
                     f", Monte Carlo {data.bands.iterations:,} iterations, seed {data.bands.seed}"
                     if data.bands
@@ -46,6 +55,7 @@ def build_document(data: ReportInput) -> Document:
                 + ")."
             ),
             headline(data),
+            *[Paragraph(n, note=True) for n in coverage_summary(data)],
         ],
     )
     sections = [

@@ -4,23 +4,36 @@ Examples
 --------
 >>> import lca
 >>> text, page = compare_alternatives(lca.bloom(), lca.bloom(), fmt="md")
->>> print(text.splitlines()[2])
-| GWP | kg CO2 eq | 50,890 | 50,890 | 1 |
+>>> for line in text.splitlines()[:4]:
+...     print(line)
+A: BLOOM; B: BLOOM (B); same functional unit: deterministic totals
+| indicator | A | B | B / A |
+|---|---|---|---|
+| GWP [t CO2 eq] | 50.89 | 50.89 | 1 |
 """
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
 from pathlib import Path
 
 from lca.errors import LcaError, OutputError
 from lca.io.datafile import check_output_path, write_atomic
-from lca.model.records import Model
-from lca.report import FORMATS, render
+from lca.model.records import FunctionalUnit, Model, suggest
+from lca.report import FORMATS, render, render_files
 from lca.report.build import build_document
-from lca.report.document import Document, Paragraph, Section, Table, cell_text
+from lca.report.document import Document, Paragraph, Section, Table, cell_text, header_text
 from lca.report.frugality import comparison_blocks
 from lca.report.sections import Alternative, ReportInput
-from lca.report.uncertain import Paired, bands_from_mc, paired_from_mc, run_comparison, run_monte_carlo
+from lca.report.uncertain import (
+    Paired,
+    activity_bands,
+    bands_from_mc,
+    paired_from_mc,
+    run_comparison,
+    run_monte_carlo,
+)
 from lca.solve import solve
 
 
@@ -56,30 +69,99 @@ def write_report(
     seed: int | None = None,
     other: Model | None = None,
     date: str | None = None,
+    base: str | Path | None = None,
 ) -> Path:
-    """Solve ``model`` (and Monte Carlo when ``iterations`` > 0), render, write atomically."""
+    """Solve ``model`` (and Monte Carlo when ``iterations`` > 0), render, write atomically.
+
+    ``other`` is an alternative to compare (``--compare``); the alternatives the inventory
+    names in ``info.alternatives`` (``{name, inventory: FILE}`` with FILE relative to
+    ``base``, the inventory's folder, or ``{name, activity: CODE}``) are compared too. A
+    Markdown report writes its charts as SVG files in ``<stem>_figures/`` beside it, before
+    the ``.md`` that links them.
+    """
     fmt = format_for(out, fmt)
     check_output_path(out)
     check_iterations(iterations, seed)
     result = solve(model)
-    alternative = None
-    bands = None
-    if other is not None:
-        name_b = _distinct(other.name, model.name)
+    candidates = (
+        [(_distinct(other.name, model.name), other)] if other is not None else []
+    ) + named_alternatives(model, base)
+    alternatives, bands = [], None
+    for name, alternative in candidates:
         paired = None
         if iterations:
-            comparison = run_comparison(model, other, iterations, seed)
-            bands = bands_from_mc(comparison.a)  # A's bands from the same paired draws
-            paired = paired_from_mc((model.name, name_b), comparison.a, comparison.b)
-        alternative = Alternative(name_b, other, solve(other), paired)
-    elif iterations:
+            comparison = run_comparison(model, alternative, iterations, seed)
+            if bands is None:
+                bands = bands_from_mc(comparison.a)  # A's bands from the same paired draws
+            paired = paired_from_mc((model.name, name), comparison.a, comparison.b)
+        alternatives.append(Alternative(name, alternative, solve(alternative), paired))
+    if iterations and bands is None:
         bands = bands_from_mc(run_monte_carlo(model, iterations, seed))
-    data = ReportInput(model, result, source=source, bands=bands, alternative=alternative)
+    if bands is not None:
+        named = [model.info.get(k) for k in ("training_activity", "inference_activity")]
+        codes = [c for c in named if isinstance(c, str) and c in model.activities]
+        if codes:
+            percentiles = (bands.low_pct, bands.high_pct)
+            bands = replace(bands, activities=activity_bands(model, codes, iterations, seed, percentiles))
+    data = ReportInput(model, result, source=source, bands=bands, alternatives=alternatives)
     if date:
         data.date = date
-    payload = render(build_document(data), fmt)
-    write_atomic(out, payload)
+    files = render_files(build_document(data), fmt, Path(out).name)
+    folder = Path(out).parent
+    for name, payload in list(files.items())[1:]:  # the charts first: the report links them
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / name, payload)
+    write_atomic(out, files[Path(out).name])
     return Path(out)
+
+
+def named_alternatives(model: Model, base: str | Path | None = None) -> list[tuple[str, Model]]:
+    """The alternatives ``info.alternatives`` names, as ``(name, inventory)`` pairs.
+
+    An entry ``{name, inventory: FILE}`` reads another inventory (FILE relative to
+    ``base``); ``{name, activity: CODE}`` is the same inventory with CODE as its
+    functional unit (a solution without AI modelled beside the AI one). Text entries are
+    only shown. A wrong entry is an error naming it.
+
+    Examples
+    --------
+    >>> import lca
+    >>> bloom = lca.bloom()
+    >>> bloom.info["alternatives"] = [{"name": "training only", "activity": "bloom_training"}]
+    >>> [(name, m.functional_unit.activity) for name, m in named_alternatives(bloom)]
+    [('training only', 'bloom_training')]
+    """
+    from lca.io.loaders import load_checked
+
+    stated = model.info.get("alternatives")
+    if not isinstance(stated, list | tuple):
+        return []
+    found = []
+    for k, entry in enumerate(stated):
+        if not isinstance(entry, dict) or not ({"inventory", "activity"} & entry.keys()):
+            continue
+        name = str(entry.get("name") or entry.get("inventory") or entry.get("activity"))
+        where = f"info.alternatives[{k}]"
+        if "inventory" in entry:
+            path = Path(str(entry["inventory"]))
+            if base is not None and not path.is_absolute():
+                path = Path(base) / path
+            if not path.is_file():
+                raise LcaError(f"{where}: inventory '{entry['inventory']}' is not a file (looked at {path})")
+            found.append((name, load_checked(path)))
+            continue
+        code = str(entry["activity"])
+        if code not in model.activities:
+            raise LcaError(
+                f"{where}: no activity '{code}' in this inventory{suggest(code, model.activities)}"
+            )
+        alternative = copy.deepcopy(model)
+        alternative.name = name
+        fu = model.functional_unit
+        act = model.activities[code]
+        alternative.functional_unit = FunctionalUnit(code, fu.amount if fu else 1.0, act.unit, name)
+        found.append((name, alternative))
+    return found
 
 
 def compare_alternatives(
@@ -111,8 +193,9 @@ def compare_alternatives(
         f"{model_a.name} vs {name_b}", subtitle, [Section("comparison", "Comparison", blocks)]
     )
     table = next(b for b in blocks if isinstance(b, Table))
-    notes = [f"note: {b.text}" for b in blocks if isinstance(b, Paragraph) and b.note]
-    return "\n".join([_text_table(table), *notes]), render(document, fmt)
+    sentence = next(b.text for b in blocks if isinstance(b, Paragraph) and not b.note)
+    notes = [f"note: {n}" for n in table.notes]
+    return "\n".join([table.caption, _text_table(table), *notes, sentence]), render(document, fmt)
 
 
 def check_iterations(iterations: int, seed: int | None = None) -> None:
@@ -140,9 +223,10 @@ def _distinct(name: str, other: str) -> str:
 
 
 def _text_table(table: Table) -> str:
-    lines = ["| " + " | ".join(table.columns) + " |", "|" + "|".join("---" for _ in table.columns) + "|"]
+    header = [header_text(c) for c in table.columns]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(cell_text(c) for c in row) + " |" for row in table.rows]
     return "\n".join(lines)
 
 
-__all__ = ["check_iterations", "compare_alternatives", "format_for", "write_report"]
+__all__ = ["check_iterations", "compare_alternatives", "format_for", "named_alternatives", "write_report"]

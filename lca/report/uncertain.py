@@ -49,6 +49,10 @@ class Bands:
         How the coefficients were computed (e.g. Spearman rank correlation).
     low_pct, high_pct : float
         Percentiles of the band (2.5 and 97.5: a 95% interval).
+    activities : dict
+        ``{activity: {indicator: (low, median, high)}}``: cumulative impact of one unit of
+        an activity the report names (the model card's training run and inference), from
+        the same seed.
     """
 
     iterations: int
@@ -60,6 +64,7 @@ class Bands:
     sensitivity_method: str = ""
     low_pct: float = 2.5
     high_pct: float = 97.5
+    activities: dict[str, dict[str, Band]] = field(default_factory=dict)
 
     @property
     def level_label(self) -> str:
@@ -83,6 +88,8 @@ class Paired:
         ``{indicator: P(a's total < b's total)}`` over the paired draws.
     bands : dict
         ``{name: {indicator: (low, high)}}`` 95% bands of each total.
+    ties : dict
+        ``{indicator: share of the draws where the two totals are equal}`` (1: the same).
     """
 
     names: tuple[str, str]
@@ -90,6 +97,7 @@ class Paired:
     seed: int | None
     probability: dict[str, float]
     bands: dict[str, dict[str, tuple[float, float]]]
+    ties: dict[str, float] = field(default_factory=dict)
 
 
 def bands_from_draws(
@@ -149,10 +157,11 @@ def paired_from_totals(
     >>> paired_from_totals(("a", "a"), {"GWP": np.ones(3)}, {"GWP": np.ones(3)}).probability
     {'GWP': 0.5}
     """
-    probability = {}
+    probability, ties = {}, {}
     for c in totals_a:
         a, b = np.asarray(totals_a[c]), np.asarray(totals_b[c])
-        probability[c] = float(np.mean(a < b) + 0.5 * np.mean(a == b))  # ties count half
+        ties[c] = float(np.mean(a == b))
+        probability[c] = float(np.mean(a < b) + 0.5 * ties[c])  # ties count half
 
     def band(draws: np.ndarray) -> tuple[float, float]:
         low, high = np.percentile(np.asarray(draws, dtype=float), [2.5, 97.5])
@@ -167,6 +176,7 @@ def paired_from_totals(
             names[0]: {c: band(v) for c, v in totals_a.items()},
             names[1]: {c: band(v) for c, v in totals_b.items()},
         },
+        ties=ties,
     )
 
 
@@ -180,7 +190,7 @@ def monte_carlo_available() -> bool:
     return True
 
 
-def run_monte_carlo(model: Any, iterations: int, seed: int | None) -> Any:
+def run_monte_carlo(model: Any, iterations: int, seed: int | None, demand: dict | None = None) -> Any:
     """Run :func:`lca.uncertainty.propagation.monte_carlo`, or say why it cannot run."""
     if not monte_carlo_available():
         raise LcaError(
@@ -189,7 +199,25 @@ def run_monte_carlo(model: Any, iterations: int, seed: int | None) -> Any:
         )
     from lca.uncertainty.propagation import monte_carlo
 
-    return monte_carlo(model, iterations=iterations, seed=seed)
+    return monte_carlo(model, iterations=iterations, seed=seed, demand=demand)
+
+
+def activity_bands(
+    model: Any, codes: Sequence[str], iterations: int, seed: int | None, percentiles: tuple[float, float]
+) -> dict[str, dict[str, Band]]:
+    """``{code: {indicator: (low, median, high)}}``: one unit of each activity, by Monte Carlo.
+
+    One run per activity with the same seed, so the parameters take the same draws as in
+    the run of the functional unit.
+    """
+    found: dict[str, dict[str, Band]] = {}
+    for code in dict.fromkeys(codes):
+        mc = run_monte_carlo(model, iterations, seed, demand={code: 1.0})
+        found[code] = {}
+        for indicator in mc.indicators:
+            q = np.percentile(mc.samples(indicator), [percentiles[0], 50, percentiles[1]])
+            found[code][indicator] = (float(q[0]), float(q[1]), float(q[2]))
+    return found
 
 
 def bands_from_mc(mc: Any, top: int = 10) -> Bands:

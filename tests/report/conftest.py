@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from cases import other_region
 
 import lca
 from lca.report import build_document
@@ -45,3 +46,8 @@ def fake_bands(bloom_result):
         sensitivity={"GWP": [("gpu_tdp", 0.81), ("grid_jean_zay", 0.45)]},
         sensitivity_method="Spearman rank correlation with the total",
     )
+
+
+@pytest.fixture(scope="session")
+def bloom_us(bloom_model):
+    return other_region(bloom_model)

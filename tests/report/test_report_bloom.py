@@ -20,8 +20,8 @@ from report_pages import parse
 
 import lca.data
 from lca.report import SECTION_KEYS, render
+from lca.report.card import NOT_PROVIDED
 from lca.report.document import fmt
-from lca.report.frugality import NOT_PROVIDED
 
 GPU = 150 * 1_082_990 / (6 * 8760 * 0.85)
 NODE = 2500 * (1_082_990 / 8) / (6 * 8760 * 0.85)
@@ -56,14 +56,21 @@ def test_results_table_holds_the_engines_values(parsed, bloom_result):
     table = bloom_result.phase_table(units_in_header=False)
     cells = results_cells(parsed)
     header = [c["text"] for c in parsed.tables["table-results"][0]]
-    assert header == ["phase", "GWP [kg CO2 eq]", "ADP [kg Sb eq]", "PE [MJ]", "WATER [L]"]
+    # one unit per indicator, chosen from its total: 50,893 kg -> t, 0.78 kg Sb -> g, 8.0e6 MJ -> TJ
+    assert header == ["phase", "GWP [t CO2 eq]", "ADP [g Sb eq]", "PE [TJ]", "WATER [m³]"]
+    scale = {"GWP": 1e-3, "ADP": 1e3, "PE": 1e-6, "WATER": 1e-3}
     for phase in table.index:
         for k, code in enumerate(table.columns):
             cell = cells[(phase, k)]
             assert float(cell["attrs"]["data-value"]) == table.loc[phase, code]  # exact, repr round trip
-            assert cell["text"] == fmt(table.loc[phase, code])
-    assert cells[("total", 0)]["text"] == "50,890"
+            if cell["attrs"].get("data-coverage") != "none":
+                assert cell["text"].lstrip(">= ") == fmt(table.loc[phase, code] * scale[code])
+    assert cells[("total", 0)]["text"] == "50.89"  # 50,892.56 kg = 50.89 t
+    assert cells[("manufacturing", 0)]["text"] == "11.21"  # 3,636.15 + 7,575.31 kg
     assert float(cells[("manufacturing", 0)]["attrs"]["data-value"]) == pytest.approx(GPU + NODE)
+    # the GPU and node datasets have no water data: n/a, never 0, and the total is a lower bound
+    assert cells[("manufacturing", 3)]["text"] == "n/a"
+    assert cells[("total", 3)]["text"] == ">= 2,537"
 
 
 def test_every_section_is_present_in_order(page, parsed):
@@ -111,19 +118,48 @@ def test_climate_card_answers_in_order(bloom_document):
     assert answers[0].startswith("yes")
     assert answers[2] == NOT_PROVIDED  # all experiments: not in the paper
     assert answers[7] == NOT_PROVIDED
+    # the open questions are listed once, with the info field that answers them
+    notes = [b.text for b in card.blocks if getattr(b, "note", False)]
+    assert notes == [
+        "To complete (question, info field): 3 (experiments_time), 8 (experiments_co2), 10 (positive_impact)."
+    ]
     assert "57 g CO2 eq/kWh" in answers[5] and "394 g CO2 eq/kWh" in answers[5]
-    # 7: the training run alone, total minus deployment: 50,892.56 - 360.12 = 50,532.4
-    assert answers[6].startswith(f"{fmt(TOTAL - DEPLOY)} kg CO2 eq")
-    assert fmt(TOTAL - DEPLOY) == "50,530"
+    # 7: the training run alone, total minus deployment: 50,892.56 - 360.12 = 50,532.4 kg = 50.53 t
+    assert answers[6].startswith(f"{fmt((TOTAL - DEPLOY) / 1000)} t CO2 eq")
+    assert fmt((TOTAL - DEPLOY) / 1000) == "50.53"
     # 9: one request, deployment share: 360.116 kg / 230,768 requests = 1.5605 g
-    assert answers[8].startswith("0.001561 kg CO2 eq")
+    assert answers[8].startswith("1.561 g CO2 eq")
 
 
-def test_frugality_lists_effects_and_practices(page):
+def test_frugality_lists_effects_and_practices(page, parsed):
     assert "Efficiency (less impact per functional unit) is not sufficiency" in page
     assert "rebound, not quantified" in page
-    assert "Deployment in a carbon-intensive cloud region" in page
-    assert "No alternative given" in page
+    assert "No alternative computed" in page
+    # the good practices are a table: one row per AFNOR SPEC 2314 family, then those stated
+    practices = parsed.tables["table-practices"]
+    assert [r[0]["text"] for r in practices[1:7]] == [
+        "Skills",
+        "Need",
+        "Data",
+        "Model",
+        "Equipment",
+        "Measurement",
+    ]
+    stated = [(r[2]["text"], r[3]["text"]) for r in practices[7:]]
+    assert (
+        "not applied",
+        "Deployment in a carbon-intensive cloud region (us-central1, 394 g CO2 eq/kWh)",
+    ) in stated
+    effects = parsed.tables["table-effects"]
+    assert [r[0]["text"] for r in effects[1:5]] == [
+        "Rebound",
+        "Induced uses",
+        "Substitution",
+        "Path dependency",
+    ]
+    # empty fields: listed once, not a box each
+    assert page.count("To complete (info fields)") == 1
+    assert page.count('class="note"') < 8
 
 
 def test_equivalences_apart_with_factor_and_source(parsed):
@@ -131,6 +167,7 @@ def test_equivalences_apart_with_factor_and_source(parsed):
     car = next(r for r in rows[1:] if "petrol car" in r[2]["text"])
     # 50,892.56 kg / 0.218 kg per km = 233,452 km
     assert car[1]["text"] == "233,500"
+    assert float(car[1]["attrs"]["data-value"]) == pytest.approx(TOTAL / 0.218)
     assert car[3]["text"] == "0.218 kg CO2 eq/km"
     assert "ADEME" in car[4]["text"]
 
@@ -145,19 +182,33 @@ def test_data_quality_lists_every_parameter_with_source(parsed, bloom_model):
 def test_markdown_and_xlsx_carry_the_same_numbers(bloom_document, parsed):
     html_cells = results_cells(parsed)
     md = render(bloom_document, "md").decode("utf-8")
-    block = md[md.index("**Results per life-cycle phase and indicator**") :].split("\n\n")[1]
-    md_rows = [[c.strip() for c in line.strip("|").split("|")] for line in block.splitlines()[2:]]
+    block = md[md.index("**Results per life-cycle phase and indicator") :].split("\n\n")[1]
+    md_rows = [[c.strip() for c in line.strip("|").split(" | ")] for line in block.splitlines()[2:]]
     for row in md_rows:
         for k, text in enumerate(row[1:]):
             assert text == html_cells[(row[0], k)]["text"]
     book = openpyxl.load_workbook(io.BytesIO(render(bloom_document, "xlsx")))
     sheet = book["results"]
-    xlsx_rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    # headers carry the unit of the exact values the cells hold
+    assert [c.value for c in sheet[2]][:5] == [
+        "phase",
+        "GWP [kg CO2 eq]",
+        "ADP [kg Sb eq]",
+        "PE [MJ]",
+        "WATER [L]",
+    ]
+    xlsx_rows = list(sheet.iter_rows(min_row=3, max_row=6, values_only=True))
     assert len(xlsx_rows) == len(md_rows) == 4
     for row in xlsx_rows:
         for k, value in enumerate(row[1:5]):
+            cell = html_cells[(row[0], k)]
+            if cell["attrs"].get("data-coverage") == "none":
+                assert value == "n/a"
+                continue
             # Excel keeps about 16 significant digits (openpyxl writes %.16g)
-            assert value == pytest.approx(float(html_cells[(row[0], k)]["attrs"]["data-value"]), rel=1e-15)
+            assert value == pytest.approx(float(cell["attrs"]["data-value"]), rel=1e-15)
+    assert sheet["E6"].number_format == '">= "#,##0'  # the WATER total is a lower bound
+    assert sheet.freeze_panes == "B3" and sheet.auto_filter.ref == "A2:E6"
     assert "climate_card" not in book.sheetnames and "report" in book.sheetnames
     cover = [r for r in book["report"].iter_rows(values_only=True) if r and r[0]]
     assert any(str(r[0]).startswith("11. Comments") for r in cover)

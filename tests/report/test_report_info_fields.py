@@ -42,7 +42,7 @@ def test_a_single_effect_given_as_a_number_is_listed(bloom_model, bloom_result):
     # second_order_effects: 5 was TypeError: 'int' object is not iterable; it is listed as one item
     model = with_info(bloom_model, second_order_effects=5)
     page = render(build_document(ReportInput(model, bloom_result, date=DATE)), "md").decode()
-    assert "### Second-order effects (qualitative)\n\n- 5\n\n### Good practices applied" in page
+    assert "| stated |  | 5 |" in page
 
 
 def test_cli_report_names_the_info_field_and_writes_nothing(bloom_model, tmp_path, capsys):

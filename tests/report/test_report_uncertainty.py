@@ -76,14 +76,16 @@ def test_report_shows_bands_violins_and_sensitivity(bloom_model, bloom_result, f
     gwp = total[1]
     low, high = fake_bands.phase_bands["total"]["GWP"][0::2]
     assert float(gwp["attrs"]["data-low"]) == low and float(gwp["attrs"]["data-high"]) == high
-    # BLOOM total 50,892.56 kg (hand calculation in test_report_bloom.py), 4 significant digits
-    assert gwp["text"] == f"50,890 [{fmt(low)} – {fmt(high)}]"
-    assert parsed.svg >= 2  # phase bars and the violins
+    # BLOOM total 50,892.56 kg (hand calculation in test_report_bloom.py) = 50.89 t, 4 digits
+    assert gwp["text"] == f"50.89 [{fmt(low / 1000)} – {fmt(high / 1000)}]"
+    assert parsed.svg >= 2  # phase bars with their intervals, the contribution chart
     assert "500 iterations, seed 7" in page
-    sens = parsed.tables["table-sens_GWP"]
-    assert [c["text"] for c in sens[1]] == ["gpu_tdp", "0.81"]
+    sens = parsed.tables["table-sensitivity"]
+    assert [c["text"] for c in sens[0]] == ["parameter", "GWP", "ADP", "PE", "WATER"]
+    assert [c["text"] for c in sens[1]] == ["gpu_tdp", "0.81", "", "", ""]
+    assert [c["text"] for c in sens[2]] == ["grid_jean_zay", "0.45", "", "", ""]
     md = render(build_document(data), "md").decode()
-    assert f"| total | 50,890 [{fmt(low)} – {fmt(high)}] |" in md
+    assert f"| total | 50.89 \\[{fmt(low / 1000)} – {fmt(high / 1000)}\\] |" in md
 
 
 def test_alternative_comparison_with_probability(bloom_model, bloom_result):
@@ -94,10 +96,12 @@ def test_alternative_comparison_with_probability(bloom_model, bloom_result):
     data = ReportInput(bloom_model, bloom_result, alternative=alternative, date="2026-01-01")
     parsed = parse(render(build_document(data), "html").decode())
     rows = parsed.tables["table-comparison"]
-    assert [c["text"] for c in rows[0]][-1] == "P(BLOOM lower) [2 paired draws]"
-    gwp = next(r for r in rows if r[0]["text"] == "GWP")
-    assert gwp[4]["text"] == "1"  # same inventory: ratio 1
-    assert gwp[5]["text"] == "50.0%"
+    # in the frugality section the question is whether the alternative is lower
+    assert [c["text"] for c in rows[0]] == ["indicator", "A", "B", "B / A", "P(B lower)"]
+    assert "A: BLOOM; B: smaller; same functional unit" in render(build_document(data), "md").decode()
+    gwp = next(r for r in rows if r[0]["text"] == "GWP [t CO2 eq]")
+    assert gwp[3]["text"] == "1"  # same inventory: ratio 1
+    assert gwp[4]["text"] == "50%"  # draws (2 vs 1) and (2 vs 3): lower once in two
 
 
 def test_value_text():
@@ -108,7 +112,7 @@ def test_value_text():
 def test_data_quality_shows_distribution_and_pedigree(bloom_result):
     from lca.model.records import Parameter
     from lca.model.uncertainty import Uncertainty
-    from lca.report.sections import data_quality
+    from lca.report.quality import data_quality
 
     model = lca.bloom()
     # scores (2,3,1,2,4), basic variance 0.0006: sigma^2 = 0.041825, GSD = 1.2269 (design.md 7)
@@ -117,7 +121,7 @@ def test_data_quality_shows_distribution_and_pedigree(bloom_result):
     model.parameters["gpu_embodied"] = Parameter("gpu_embodied", 150, "kg CO2 eq", u, source="luccioni2023")
     section = data_quality(ReportInput(model, bloom_result))
     row = next(r for r in section.blocks[1].rows if r[0] == "gpu_embodied")
-    assert row[3:5] == ["lognormal (GSD 1.23)", "2,3,1,2,4"]
+    assert row[3:5] == ["lognormal (GSD 1.23)", "(2, 3, 1, 2, 4)"]
 
 
 def test_uncertainty_plot_reads_a_monte_carlo_result_directly():
@@ -132,3 +136,30 @@ def test_uncertainty_plot_reads_a_monte_carlo_result_directly():
     caps = sorted(float(y) for line in ax.lines if line is not marker for y in line.get_ydata())
     assert caps == pytest.approx([low, high])
     assert fig.get_suptitle().startswith("200 Monte Carlo draws")
+
+
+def test_a_value_outside_its_interval_is_marked_and_explained(bloom_model, bloom_result):
+    # draws of manufacturing 1.2 to 1.8 times its value: the deterministic value lies below
+    table = bloom_result.phase_table(units_in_header=False)
+    rng = np.random.default_rng(3)
+    draws = {
+        p: table.loc[p].to_numpy()[None, :] * rng.uniform(0.9, 1.1, (400, 1))
+        for p in ("training", "deployment")
+    }
+    draws["manufacturing"] = table.loc["manufacturing"].to_numpy()[None, :] * rng.uniform(1.2, 1.8, (400, 1))
+    units = {c: "x" for c in table.columns}
+    bands = bands_from_draws(draws, list(table.columns), units, seed=3)
+    document = build_document(ReportInput(bloom_model, bloom_result, bands=bands, date="2026-01-01"))
+    page = render(document, "html").decode()
+    cells = {r[0]["text"]: r[1]["text"] for r in parse(page).tables["table-results"][1:]}
+    assert cells["manufacturing"].endswith("]†") and not cells["training"].endswith("†")
+    # the note names the inputs whose entered amount is not their median: BLOOM's triangular
+    # utilisation, mode 0.85 in 0.6-1: median 0.6 + sqrt(0.4 x 0.25 / 2) = 0.8236 (the CDF at the
+    # mode is 0.625 > 0.5); its symmetric lifetime (5-6-7 years) is not named
+    assert "† The deterministic value lies outside its Monte Carlo interval" in page
+    assert "utilisation (triangular 0.6 to 1, mode 0.85: median 0.8236)" in page
+    assert "lifetime (triangular" not in page
+    summary = next(s for s in document.sections if s.key == "summary")
+    assert any(b.text.startswith("†") for b in summary.blocks if getattr(b, "note", False)) is (
+        cells["total"].endswith("†")
+    )
