@@ -10,10 +10,12 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+from lca.comparison import check_same_functional_unit
 from lca.errors import LcaError, OutputError
-from lca.io.datafile import check_output_path, write_atomic
+from lca.io.files import SUFFIXES, check_output_path, write_atomic
 from lca.model.records import Model
 from lca.report import FORMATS, render
 from lca.report.build import build_document
@@ -27,20 +29,32 @@ from lca.solve import solve
 def format_for(out: str | Path, fmt: str | None) -> str:
     """The report format: ``fmt`` if given, else from the output's extension.
 
+    The output's suffix must be one of its format's: ``--format html --out r.xlsx`` would
+    write HTML into a file that Excel then refuses to open.
+
     Examples
     --------
-    >>> format_for("report.md", None), format_for("report.html", "xlsx")
+    >>> format_for("report.md", None), format_for("report.xlsx", "xlsx")
     ('md', 'xlsx')
     >>> format_for("report.pdf", None)
     Traceback (most recent call last):
     lca.errors.OutputError: report.pdf: expected a file name ending in .html, .md or .xlsx
+    >>> format_for("r.xlsx", "html")
+    Traceback (most recent call last):
+    lca.errors.OutputError: r.xlsx: --format html writes a .html file; name it r.html or leave out --format
     """
+    suffix = Path(out).suffix.lower()
     if fmt:
         if fmt not in FORMATS:
             raise LcaError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
+        if suffix not in SUFFIXES[fmt]:
+            suffix = SUFFIXES[fmt][0]
+            name = Path(out).with_suffix(suffix).name
+            raise OutputError(
+                f"{out}: --format {fmt} writes a {suffix} file; name it {name} or leave out --format"
+            )
         return fmt
-    suffix = Path(out).suffix.lower().lstrip(".")
-    known = {"html": "html", "htm": "html", "md": "md", "markdown": "md", "xlsx": "xlsx"}
+    known = {s: f for f in FORMATS for s in SUFFIXES[f]}
     if suffix not in known:
         raise OutputError(f"{out}: expected a file name ending in .html, .md or .xlsx")
     return known[suffix]
@@ -56,11 +70,21 @@ def write_report(
     seed: int | None = None,
     other: Model | None = None,
     date: str | None = None,
+    overwrite: bool = True,
+    inputs: Sequence[str | Path] = (),
+    labels: tuple[str, str] | None = None,
 ) -> Path:
-    """Solve ``model`` (and Monte Carlo when ``iterations`` > 0), render, write atomically."""
+    """Solve ``model`` (and Monte Carlo when ``iterations`` > 0), render, write atomically.
+
+    ``overwrite`` (``--force``) allows replacing an existing file, never one of ``inputs``
+    (the files the model and ``other`` were read from); ``labels`` name the two files
+    when ``other``'s functional unit differs from ``model``'s.
+    """
     fmt = format_for(out, fmt)
-    check_output_path(out)
+    check_output_path(out, overwrite=overwrite, inputs=inputs)
     check_iterations(iterations, seed)
+    if other is not None:
+        check_same_functional_unit(model, other, labels)
     result = solve(model)
     alternative = None
     bands = None
@@ -78,7 +102,7 @@ def write_report(
     if date:
         data.date = date
     payload = render(build_document(data), fmt)
-    write_atomic(out, payload)
+    write_atomic(out, payload, overwrite=overwrite)
     return Path(out)
 
 
@@ -89,12 +113,15 @@ def compare_alternatives(
     fmt: str = "html",
     iterations: int = 0,
     seed: int | None = None,
+    labels: tuple[str, str] | None = None,
 ) -> tuple[str, bytes]:
     """The comparison as a text table (to print) and as a rendered page.
 
-    Both alternatives must answer the same functional unit: they are compared on the
+    Both alternatives must answer the same functional unit (same unit and amount after
+    conversion; ``labels`` name their files in the error): they are compared on the
     indicators of ``model_a``.
     """
+    check_same_functional_unit(model_a, model_b, labels)
     result_a, result_b = solve(model_a), solve(model_b)
     paired: Paired | None = None
     name_b = _distinct(model_b.name, model_a.name)
