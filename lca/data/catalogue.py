@@ -27,6 +27,7 @@ from pathlib import Path
 
 from lca.data.paths import datasets_dir
 from lca.data.records import Entry, Value
+from lca.data.search import described_as
 from lca.errors import DataNotFound, InputFileError, Problem
 
 #: Dataset categories, each read from ``<category>.csv``.
@@ -85,7 +86,9 @@ class Catalogue:
         folded = [n for n in table if n.casefold() == str(name).casefold()]
         if len(folded) == 1:
             return table[folded[0]]
-        hint = _suggest(name, table) or f" (`lca data list {category}` lists them)"
+        hint = (
+            _suggest(name, table) or described_as(name, table) or f" (`lca data list {category}` lists them)"
+        )
         raise DataNotFound(f"no {category} entry '{name}'{hint}")
 
     def lookup(self, ref: str) -> Entry:
