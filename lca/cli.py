@@ -27,7 +27,6 @@ from pathlib import Path
 MAX_ERROR_LINES = 50
 #: Exit status of a run stopped by Ctrl-C (128 + SIGINT) and by SIGTERM (128 + SIGTERM).
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
-RUN_FORMATS = ("table", "csv", "json", "md")
 
 
 class Terminated(BaseException):
@@ -105,33 +104,17 @@ def _silence_stdout() -> None:
         pass
 
 
-# -- printing -----------------------------------------------------------------------------------
-_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
-_ESCAPES |= {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
-# bidirectional overrides and marks reorder what the terminal shows ("Trojan source")
-_ESCAPES |= {
-    c: f"\\u{c:04x}" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
-}
-
-
-def printable(text: str) -> str:
-    """``text`` with terminal control characters shown as escapes.
-
-    Examples
-    --------
-    >>> printable("grid\\x1b]0;pwned\\x07 ok\\rwrote report.html")
-    'grid\\\\x1b]0;pwned\\\\x07 ok\\\\rwrote report.html'
-    """
-    return str(text).translate(_ESCAPES)
-
-
+# -- printing (lca.terminal: the standard library only) ---------------------------------------
 def _err(line: str) -> None:
-    print(printable(line), file=sys.stderr)
+    from lca.terminal import warn
+
+    warn(line)
 
 
 def _say(text: str) -> None:
-    """Print human-readable text line by line, control characters escaped."""
-    print("\n".join(printable(line) for line in str(text).split("\n")))
+    from lca.terminal import say
+
+    say(text)
 
 
 class _Version(argparse.Action):
@@ -162,13 +145,15 @@ def _monte_carlo_options(cmd: argparse.ArgumentParser, default: int | None = Non
     cmd.add_argument("--seed", type=int, help="Monte Carlo seed (default: fresh, printed)")
 
 
-def _load(inventory: str | None):
-    """The inventory (default: the shipped BLOOM case) and how to name it."""
-    import lca
-
-    if inventory:
-        return lca.load(inventory), Path(inventory).name
-    return lca.bloom(), "shipped BLOOM case"
+def _assessment(args: argparse.Namespace) -> dict:
+    """The options ``lca run`` and ``lca scenarios`` share."""
+    return {
+        "fmt": args.format,
+        "demand": args.demand,
+        "iterations": args.iterations or 0,
+        "seed": args.seed,
+        "sampling": args.sampling,
+    }
 
 
 def _settings(texts: Sequence[str]) -> dict[str, str]:
@@ -184,58 +169,10 @@ def _settings(texts: Sequence[str]) -> dict[str, str]:
     return settings
 
 
-def _header(model, what: str, source: str) -> str:
-    from lca._version import __version__
-
-    datasets = model.info.get("datasets")
-    version = datasets.get("version") if isinstance(datasets, dict) else None
-    data_note = f", datasets {version}" if version else ""
-    return f"{model.name}: {what}\n(lca {__version__}, inventory: {source}{data_note})\n"
-
-
-def _what(model, demand: str | None) -> str:
-    fu = model.functional_unit
-    return demand or (fu.description if fu and fu.description else fu.activity if fu else "")
-
-
-def _emit(frame, fmt: str, *, header: str, document: dict, notes: list[str]) -> None:
-    """Print a tidy results table in ``fmt``; notes go to stdout for people, stderr for machines."""
-    from lca.io.results import escape_markdown, to_csv, to_json, to_markdown, to_text
-
-    if fmt == "csv":
-        sys.stdout.write(to_csv(frame))
-    elif fmt == "json":
-        sys.stdout.write(to_json(frame, document))
-    elif fmt == "md":
-        title, provenance = header.strip().split("\n", 1)
-        title, provenance = escape_markdown(title), escape_markdown(provenance.strip("()"))
-        _say(f"**{title}**  \n_{provenance}_\n\n{to_markdown(frame)}")
-    else:
-        _say(header)
-        _say(to_text(frame))
-    for k, note in enumerate(notes):
-        if fmt in ("table", "md"):
-            _say(f"\n{note}" if k == 0 and fmt == "table" else note)
-        else:
-            _err(note)
-
-
-def _notes(result, mc=None, iterations: int = 0, seed: int | None = None) -> list[str]:
-    """The Monte Carlo line (what the band is, the seed) and the incomplete indicators."""
-    notes = []
-    if mc is not None:
-        low, high = (f"p{q:g}" for q in mc.percentiles)
-        runs = f"{mc.iterations:,} iterations ({mc.sampling} sampling)"
-        notes.append(f"mean [{low} - {high}] of {runs}, seed {mc.seed}")
-    elif iterations:
-        notes.append(f"mean [p2.5 - p97.5] of {iterations:,} iterations, seed {seed}")
-    for indicator, activities in result.missing().items():
-        notes.append(f"note: {indicator} is incomplete: no data for {', '.join(activities)}")
-    return notes
-
-
 # -- lca run -------------------------------------------------------------------------------------
 def _add_run(sub: argparse._SubParsersAction) -> None:
+    from lca.commands import FORMATS  # the standard library only, like this module
+
     run = sub.add_parser("run", help="assess an inventory (default: the shipped BLOOM case)")
     run.add_argument("inventory", nargs="?", help="inventory file (.yaml or .xlsx); default: BLOOM")
     run.add_argument("--demand", help="activity code to assess instead of the functional unit")
@@ -258,7 +195,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     )
     run.add_argument(
         "--format",
-        choices=RUN_FORMATS,
+        choices=FORMATS,
         default="table",
         help="output: aligned table (default), csv, json, md",
     )
@@ -266,44 +203,16 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import lca
-    from lca.io.results import metadata, tidy_monte_carlo, tidy_result
-    from lca.report.commands import check_iterations
-    from lca.scenarios import apply_settings
+    from lca.commands import run
 
-    check_iterations(args.iterations or 0, args.seed)
-    settings = _settings(args.settings)
-    model, source = _load(args.inventory)
-    if settings:
-        model = apply_settings(model, settings)
-    demand = {args.demand: 1.0} if args.demand else None
-    matrices = lca.build_matrices(model)
-    result = lca.solve(matrices, demand)
-    mc = None
-    if args.iterations:
-        from lca.progress import ProgressBar
-
-        with ProgressBar() as bar:
-            mc = lca.monte_carlo(
-                matrices,
-                args.iterations,
-                args.seed,
-                sampling=args.sampling,
-                demand=demand,
-                activities=args.activity,
-                progress=bar,
-            )
-        frame = tidy_monte_carlo(mc, result.missing())
-    else:
-        frame = tidy_result(result)
-    document = metadata(model, result, inventory=source, demand=demand, settings=settings, monte_carlo=mc)
-    header = _header(model, _what(model, args.demand), source)
-    _emit(frame, args.format, header=header, document=document, notes=_notes(result, mc))
+    run(args.inventory, **_assessment(args), activities=args.activity, settings=_settings(args.settings))
     return 0
 
 
 # -- lca scenarios -------------------------------------------------------------------------------
 def _add_scenarios(sub: argparse._SubParsersAction) -> None:
+    from lca.commands import FORMATS
+
     cmd = sub.add_parser("scenarios", help="assess one inventory under each row of a scenarios table")
     cmd.add_argument("inventory", help="inventory file (.yaml or .xlsx)")
     cmd.add_argument(
@@ -312,45 +221,14 @@ def _add_scenarios(sub: argparse._SubParsersAction) -> None:
     cmd.add_argument("--demand", help="activity code to assess instead of the functional unit")
     _monte_carlo_options(cmd)
     cmd.add_argument("--sampling", choices=("random", "lhs"), default="random", help="Monte Carlo sampling")
-    cmd.add_argument("--format", choices=RUN_FORMATS, default="table", help="output (default: table)")
+    cmd.add_argument("--format", choices=FORMATS, default="table", help="output (default: table)")
     cmd.set_defaults(func=_scenarios)
 
 
 def _scenarios(args: argparse.Namespace) -> int:
-    import lca
-    from lca.io.results import metadata
-    from lca.progress import ProgressBar
-    from lca.report.commands import check_iterations
-    from lca.scenarios import read_scenarios, run_scenarios
+    from lca.commands import scenarios
 
-    check_iterations(args.iterations or 0, args.seed)
-    model, source = _load(args.inventory)
-    scenarios = read_scenarios(args.table, model)
-    demand = {args.demand: 1.0} if args.demand else None
-    with ProgressBar(unit="scenarios") as bar:
-        frame, seed = run_scenarios(
-            model,
-            scenarios,
-            iterations=args.iterations or 0,
-            seed=args.seed,
-            sampling=args.sampling,
-            demand=demand,
-            progress=bar,
-        )
-    result = lca.solve(model, demand)
-    document = metadata(model, result, inventory=source, demand=demand)
-    document.update(
-        scenarios_file=Path(args.table).name,
-        scenarios=[{"name": s.name, "settings": s.settings} for s in scenarios],
-        seed=seed,
-        iterations=args.iterations or 0,
-        sampling=args.sampling if args.iterations else None,
-    )
-    if args.iterations:
-        document["percentiles"] = [2.5, 97.5]
-    what = f"{len(scenarios)} scenarios of {Path(args.table).name}"
-    notes = _notes(result, iterations=args.iterations or 0, seed=seed)
-    _emit(frame, args.format, header=_header(model, what, source), document=document, notes=notes)
+    scenarios(args.inventory, args.table, **_assessment(args))
     return 0
 
 
@@ -362,18 +240,9 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    import lca
+    from lca.commands import validate
 
-    model = lca.load(args.inventory)
-    matrices = lca.build_matrices(model)
-    result = lca.solve(matrices)  # a singular technosphere is refused here
-    counts = (
-        f"{len(model.activities)} activities, {len(model.parameters)} parameters, "
-        f"{len(matrices.indicators)} indicators"
-    )
-    _say(f"{Path(args.inventory).name}: valid ({counts})")
-    for line in _notes(result):
-        _say(line)
+    validate(args.inventory)
     return 0
 
 
@@ -392,12 +261,13 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from lca.commands import load_inventory
     from lca.io.loaders import load_checked
     from lca.report.commands import format_for, write_report
 
     inputs = [p for p in (args.inventory, args.compare) if p]
     _check_output(args.out, format_for(args.out, args.format), args.force, inputs)
-    model, source = _load(args.inventory)
+    model, source = load_inventory(args.inventory)
     other = load_checked(args.compare) if args.compare else None
     labels = (args.inventory or source, args.compare) if args.compare else None
     path = write_report(
@@ -525,6 +395,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 def _export(args: argparse.Namespace) -> int:
     import lca
+    from lca.commands import load_inventory
     from lca.errors import LcaError
     from lca.io.datafile import dump_model
     from lca.io.excel import write_inventory, write_results
@@ -533,7 +404,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.results and fmt != "xlsx":
         raise LcaError("--results writes a workbook: use --format xlsx")
     _check_output(args.out, fmt, args.force, [args.inventory] if args.inventory else [])
-    model, label = _load(args.inventory)
+    model, label = load_inventory(args.inventory)
     if args.results:
         write_results(lca.solve(model), args.out, model=model, inventory=label)
     elif fmt == "xlsx":

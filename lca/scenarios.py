@@ -50,9 +50,9 @@ from lca.model.records import Model, Parameter
 from lca.units import Q_, parse_unit
 
 #: A scenarios file larger than this is refused (bytes).
-MAX_BYTES = 5 * 1024 * 1024
-#: At most this many scenarios in one file.
-MAX_SCENARIOS = 10_000
+MAX_BYTES = 2 * 1024 * 1024
+#: At most this many scenarios (rows), parameter columns and problems listed for one file.
+MAX_SCENARIOS, MAX_COLUMNS, MAX_PROBLEMS = 10_000, 1_000, 1_000
 
 _VALUE = re.compile(r"\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,3})?)\s*(.*?)\s*")
 _HEADER = re.compile(r"\s*([^\[\]]*?)\s*(?:\[([^\[\]]*)\])?\s*")
@@ -162,38 +162,43 @@ def read_scenarios(path: str | Path, model: Model) -> list[Scenario]:
     Raises
     ------
     InputFileError
-        Every problem at once, each at ``file, line N, column NAME``.
+        Every problem at once (up to :data:`MAX_PROBLEMS`), each at ``file, line N, column NAME``.
     """
     path = Path(path)
-    rows = _read_rows(path)
-    header, body = rows[0], rows[1:]
     label = path.name
+    header, *body = _read_rows(path)
+    if len(header) > MAX_COLUMNS:
+        raise InputFileError(
+            [Problem(f"{label}, line 1", f"{len(header):,} columns, more than {MAX_COLUMNS:,}")]
+        )
+    if len(body) > MAX_SCENARIOS:
+        raise InputFileError([Problem(label, f"{len(body):,} rows, more than {MAX_SCENARIOS:,} scenarios")])
     named = header[0].strip().casefold() in ("scenario", "name")
     columns, problems = _columns(header[1:] if named else header, label, model)
-    offset = 1 if named else 0
     scenarios: list[Scenario] = []
     seen: set[str] = set()
     for line, cells in enumerate(body, start=2):
-        if not any(c.strip() for c in cells) and len(cells) <= 1:
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(Problem(label, f"stopped at line {line} after {MAX_PROBLEMS:,} problems"))
+            break
+        if len(cells) <= 1 and not "".join(cells).strip():
             continue  # a blank line
         if len(cells) != len(header):
             problems.append(
                 Problem(f"{label}, line {line}", f"{len(cells)} cells, but the header has {len(header)}")
             )
             continue
-        name = cells[0].strip() if named else f"scenario {len(scenarios) + 1}"
-        if not name:
-            name = f"scenario {len(scenarios) + 1}"
+        name = (cells[0].strip() if named else "") or f"scenario {len(scenarios) + 1}"
         if name in seen:
             problems.append(Problem(f"{label}, line {line}", f"scenario '{name}' is named twice"))
         seen.add(name)
         scenario = Scenario(name, where=f"{label}, line {line}")
-        for (column, unit), text in zip(columns, cells[offset:], strict=True):
+        for (column, unit, reference), text in zip(columns, cells[1:] if named else cells, strict=True):
             if column is None or not text.strip():
                 continue
             place = f"{label}, line {line}, column {column}"
             try:
-                _fixed(model.parameters[column], text.strip(), place, reference_unit(model, column), unit)
+                _fixed(model.parameters[column], text.strip(), place, reference, unit)
             except LcaError as exc:
                 problems.append(Problem(place, str(exc).removeprefix(f"{place}: ")))
                 continue
@@ -203,8 +208,6 @@ def read_scenarios(path: str | Path, model: Model) -> list[Scenario]:
         problems.append(
             Problem(label, "no scenarios: expected a header of parameter names and one row per scenario")
         )
-    if len(scenarios) > MAX_SCENARIOS:
-        problems.append(Problem(label, f"{len(scenarios):,} scenarios, more than {MAX_SCENARIOS:,}"))
     if problems:
         raise InputFileError(problems)
     return scenarios
@@ -234,29 +237,28 @@ def _read_rows(path: Path) -> list[list[str]]:
     return rows
 
 
-def _columns(
-    header: list[str], label: str, model: Model
-) -> tuple[list[tuple[str | None, str]], list[Problem]]:
-    """(parameter name, unit of bare numbers) per column; problems for unknown names."""
-    columns: list[tuple[str | None, str]] = []
+def _columns(header: list[str], label: str, model: Model) -> tuple[list[tuple], list[Problem]]:
+    """(parameter name, unit of bare numbers, parameter's unit) per column; problems for bad names."""
+    columns: list[tuple] = []
     problems: list[Problem] = []
     for text in header:
         match = _HEADER.fullmatch(text)
         name, unit = (match.group(1), match.group(2) or "") if match else (text.strip(), "")
+        where = f"{label}, line 1, column {name or '(empty)'}"
         if name not in model.parameters:
-            where = f"{label}, line 1, column {name or '(empty)'}"
-            problems.append(Problem(where, f"no parameter '{name}'{_suggest(name, model.parameters)}"))
-            columns.append((None, ""))
+            hint = _suggest(name, model.parameters) if len(problems) < 100 else ""  # bounded work
+            problems.append(Problem(where, f"no parameter '{name}'{hint}"))
+            columns.append((None, "", ""))
             continue
-        if name in [c for c, _ in columns]:
-            problems.append(Problem(f"{label}, line 1, column {name}", f"parameter '{name}' has two columns"))
+        if name in [c[0] for c in columns]:
+            problems.append(Problem(where, f"parameter '{name}' has two columns"))
+        reference = reference_unit(model, name)
         if unit:
-            where = f"{label}, line 1, column {name}"
             try:
-                _check_converts(unit, reference_unit(model, name), where)
+                _check_converts(unit, reference, where)
             except LcaError as exc:
                 problems.append(Problem(where, str(exc).removeprefix(f"{where}: ")))
-        columns.append((name, unit))
+        columns.append((name, unit, reference))
     return columns, problems
 
 

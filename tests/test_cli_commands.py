@@ -9,7 +9,6 @@ import pytest
 import lca
 from lca.cli import main
 from lca.model.records import PHASE_SYNONYMS, PHASES, suggest_phase
-from lca.progress import ProgressBar
 
 BLOOM = lca.datasets_dir() / "cases" / "bloom.yaml"
 GPT3 = lca.datasets_dir() / "cases" / "gpt3.yaml"
@@ -129,31 +128,7 @@ def test_version(capsys):
     assert capsys.readouterr().out == f"lca {lca.__version__}\n"
 
 
-# -- progress bar --------------------------------------------------------------------------------
-class Terminal:
-    def __init__(self):
-        self.text = ""
-
-    def isatty(self):
-        return True
-
-    def write(self, text):
-        self.text += text
-
-    def flush(self):
-        pass
-
-
-def test_progress_bar_shows_rate_and_time_left_on_a_terminal():
-    stream = Terminal()
-    with ProgressBar(stream, delay=0.0, mininterval=0.0) as bar:
-        bar(2_500, 10_000)
-        bar(5_000, 10_000)
-    assert " 50%" in stream.text and "5000/10000" in stream.text
-    assert " iterations/s]" in stream.text  # the rate
-    assert "<00:" in stream.text  # elapsed<remaining
-
-
+# -- progress bar (drawn on a terminal: tests/test_cli_montecarlo.py) ----------------------------
 def test_progress_bar_is_off_when_stderr_is_not_a_terminal(capsys):
     args = ["run", str(lca.datasets_dir() / "examples" / "bloom_parametric.yaml"), "--iterations", "3000"]
     assert main([*args, "--seed", "2"]) == 0
@@ -180,6 +155,7 @@ def test_the_cli_module_imports_only_the_standard_library():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     loaded = done.stdout.split()
-    assert "lca.cli" in loaded
-    third_party = [m for m in loaded if m.split(".")[0] not in sys.stdlib_module_names and m != "lca.cli"]
+    # lca.commands and lca.terminal (the output formats, printing) import the standard library only
+    assert sorted(m for m in loaded if m.startswith("lca.")) == ["lca.cli", "lca.commands", "lca.terminal"]
+    third_party = [m for m in loaded if m.split(".")[0] not in (*sys.stdlib_module_names, "lca")]
     assert third_party == []

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 import lca
-from lca.cli import main, printable
+from lca.cli import main
 from lca.errors import OutputError
 from lca.io import files
 from lca.io.files import check_output_path, write_atomic
+from lca.terminal import printable
 
 CASE = lca.datasets_dir() / "cases" / "bloom.yaml"
 
