@@ -42,7 +42,6 @@ def run(
     """``lca run``: assess an inventory (with Monte Carlo when ``iterations``) and print it."""
     import lca
     from lca.io.results import metadata, tidy_monte_carlo, tidy_result
-    from lca.report.commands import check_iterations
     from lca.scenarios import apply_settings
 
     check_iterations(iterations, seed)
@@ -88,7 +87,6 @@ def scenarios(
     import lca
     from lca.io.results import metadata
     from lca.progress import ProgressBar
-    from lca.report.commands import check_iterations
     from lca.scenarios import read_scenarios, run_scenarios
 
     check_iterations(iterations, seed)
@@ -127,6 +125,28 @@ def validate(inventory: str) -> None:
     say(f"{Path(inventory).name}: valid ({counts})")
     for line in _notes(result):
         say(line)
+
+
+def check_iterations(iterations: int, seed: int | None = None) -> None:
+    """Refuse Monte Carlo options that cannot mean what the user wants.
+
+    Shared by ``lca run``, ``lca report`` and ``lca compare``: 0 iterations means no
+    Monte Carlo, 1 gives no band, and a seed without iterations would be ignored.
+
+    Examples
+    --------
+    >>> check_iterations(0), check_iterations(10_000, seed=42)
+    (None, None)
+    >>> check_iterations(0, seed=42)
+    Traceback (most recent call last):
+    lca.errors.LcaError: --seed 42 needs --iterations (e.g. 10000): a seed only applies to Monte Carlo
+    """
+    from lca.errors import LcaError
+
+    if iterations and iterations < 2:
+        raise LcaError(f"--iterations {iterations}: expected 0 (none) or at least 2 (e.g. 10000)")
+    if seed is not None and not iterations:
+        raise LcaError(f"--seed {seed} needs --iterations (e.g. 10000): a seed only applies to Monte Carlo")
 
 
 def emit(frame, fmt: str, *, header: str, document: dict[str, Any], notes: list[str]) -> None:
@@ -179,4 +199,4 @@ def _notes(result, mc=None, iterations: int = 0, seed: int | None = None) -> lis
     return notes
 
 
-__all__ = ["FORMATS", "emit", "load_inventory", "run", "scenarios", "validate"]
+__all__ = ["FORMATS", "check_iterations", "emit", "load_inventory", "run", "scenarios", "validate"]

@@ -2,8 +2,10 @@
 
 import csv
 import io
+import json
 import re
 
+import jsonschema
 import pytest
 
 import lca
@@ -12,6 +14,7 @@ from lca.errors import InputFileError, LcaError
 from lca.scenarios import apply_settings, read_scenarios
 
 EXAMPLE = lca.datasets_dir() / "examples" / "bloom_parametric.yaml"
+SCHEMA = json.loads((lca.datasets_dir().parent / "docs" / "results.schema.json").read_text(encoding="utf-8"))
 TEXT = EXAMPLE.read_text(encoding="utf-8")
 LIFETIME = """  lifetime:
     {amount: 6, unit: year, distribution: triangular, min: 4, max: 7,
@@ -166,8 +169,16 @@ def test_scenarios_table_is_tidy_and_readable(capsys, tmp_path):
     out = output(capsys, "scenarios", str(EXAMPLE), str(table))
     assert "3 scenarios of s.csv" in out
     assert re.search(r"^short life\s+manufacturing\s+\S+", out, re.M)
-    document = output(capsys, "scenarios", str(EXAMPLE), str(table), "--format", "json")
-    assert '"scenarios_file": "s.csv"' in document and '"name": "efficient"' in document
+    for mc in ([], ["--iterations", "50", "--seed", "3"]):
+        document = json.loads(output(capsys, "scenarios", str(EXAMPLE), str(table), "--format", "json", *mc))
+        jsonschema.validate(document, SCHEMA)
+        assert document["scenarios_file"] == "s.csv"
+        assert document["scenarios"][1] == {
+            "name": "efficient",
+            "settings": {"pue": "1.1", "grid": "30 g CO2 eq/kWh"},
+        }
+        assert document["scenarios"][2]["settings"] == {"lifetime": "4 year"}  # the header's unit
+        assert document["seed"] == (3 if mc else None)
 
 
 def test_scenarios_without_a_name_column_are_numbered(tmp_path):

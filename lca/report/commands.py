@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from lca.commands import check_iterations
 from lca.comparison import check_same_functional_unit
 from lca.errors import LcaError, OutputError
 from lca.io.files import SUFFIXES, check_output_path, write_atomic
@@ -140,26 +141,6 @@ def compare_alternatives(
     table = next(b for b in blocks if isinstance(b, Table))
     notes = [f"note: {b.text}" for b in blocks if isinstance(b, Paragraph) and b.note]
     return "\n".join([_text_table(table), *notes]), render(document, fmt)
-
-
-def check_iterations(iterations: int, seed: int | None = None) -> None:
-    """Refuse Monte Carlo options that cannot mean what the user wants.
-
-    Shared by ``lca run``, ``lca report`` and ``lca compare``: 0 iterations means no
-    Monte Carlo, 1 gives no band, and a seed without iterations would be ignored.
-
-    Examples
-    --------
-    >>> check_iterations(0), check_iterations(10_000, seed=42)
-    (None, None)
-    >>> check_iterations(0, seed=42)
-    Traceback (most recent call last):
-    lca.errors.LcaError: --seed 42 needs --iterations (e.g. 10000): a seed only applies to Monte Carlo
-    """
-    if iterations and iterations < 2:
-        raise LcaError(f"--iterations {iterations}: expected 0 (none) or at least 2 (e.g. 10000)")
-    if seed is not None and not iterations:
-        raise LcaError(f"--seed {seed} needs --iterations (e.g. 10000): a seed only applies to Monte Carlo")
 
 
 def _distinct(name: str, other: str) -> str:
