@@ -57,13 +57,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _print_error(exc: Exception, args: argparse.Namespace) -> int:
     from lca.errors import InputFileError, OutputError
 
+    where = getattr(args, "inventory", None)
+    problems = [str(p) for p in getattr(exc, "problems", None) or []]
     if isinstance(exc, InputFileError):
-        lines = [str(p) for p in exc.problems]
+        lines = problems  # located in their files already
     elif isinstance(exc, OutputError) or str(exc).startswith("--"):  # the path or the option first
         lines = [str(exc)]
-    else:
-        where = getattr(args, "inventory", None)
-        lines = [f"{where}: {exc}" if where else str(exc)]
+    else:  # problems of the model's records: in the inventory given
+        lines = [f"{where}: {line}" if where else line for line in problems or [str(exc)]]
     for line in lines[:MAX_ERROR_LINES]:
         _err(f"error: {line}")
     if len(lines) > MAX_ERROR_LINES:

@@ -56,15 +56,13 @@ def check_same_functional_unit(a: Model, b: Model, labels: tuple[str, str] | Non
                 [Problem(f"{label}, functional_unit", "missing; alternatives are compared on it")]
             )
     if not same_functional_unit(fu_a, fu_b, (label_a, label_b)):
-        raise InputFileError(
-            [
-                Problem(
-                    f"{label_a}, functional_unit",
-                    f"{_describe(fu_a)} differs from {label_b}, functional_unit: {_describe(fu_b)}; "
-                    "alternatives are compared only on the same functional unit (same unit and amount)",
-                )
-            ]
+        message = (
+            f"{_describe(fu_a)} differs from {label_b}, functional_unit: {_describe(fu_b)}; "
+            "alternatives are compared only on the same functional unit (same unit and amount)"
         )
+        expected = f"the functional unit of {label_b} ({_describe(fu_b)})"
+        where = f"{label_a}, functional_unit"
+        raise InputFileError([Problem(where, message, value=_describe(fu_a), expected=expected)])
 
 
 def same_functional_unit(

@@ -1,46 +1,74 @@
 """Inventory -> matrices. All unit conversion happens here, once.
 
-:func:`build_matrices` checks a :class:`~lca.model.records.Model` and turns it into a frozen
-:class:`Matrices`: the technosphere A (products x activities), the biosphere B (flows x
-activities) and the characterisation C (indicators x flows), as plain floats in the
-canonical units (each activity's reference unit, each flow's unit, each indicator's unit),
-following Heijungs & Suh (2002):
+:func:`build_matrices` checks a :class:`~lca.model.records.Model` and turns it into a
+frozen :class:`Matrices`: the technosphere A (products x activities), the biosphere B
+(flows x activities) and the characterisation C (indicators x flows), as plain floats in
+the canonical units (each activity's reference unit, each flow's unit, each indicator's
+unit), following Heijungs & Suh (2002):
 
     A[j, j] = production of activity j,  A[i, j] = -(amount of product i used by j)
 
+The conventions are Brightway's:
+
+- an exchange is per *production amount* of its activity; an amount whose unit is an
+  intensity per the activity's reference unit (``g CO2 eq/kWh`` in a kWh activity) is per
+  one reference unit, so it is multiplied by the production;
+- an exchange without a unit is in the supplier's reference unit (the flow's unit);
+- a waste treatment has a negative production (``-1 kg``: it takes 1 kg of waste), and an
+  activity that sends waste to it has a negative exchange of it; a functional unit on a
+  waste treatment is the amount treated.
+
+:func:`check` returns every problem of a model at once, each a
+:class:`~lca.errors.Problem` with its place and field: the record rules of
+:mod:`lca.model.checks`, then the rules that need units (conversions, lifetimes,
+utilisations, formula values). ``build_matrices`` raises them; the readers put them on
+their own places (a YAML path, a ``Sheet!Cell``).
+
 Every matrix entry keeps its :class:`CompiledAmount`: how to recompute it from parameter
 values (in SI base units) and, for a numeric amount, its own uncertainty. Monte Carlo
-re-evaluates those on arrays of draws without touching units again.
+re-evaluates those on arrays of draws without touching units again. Numeric amounts cost
+no pint arithmetic: each distinct (unit, reference unit) pair gets its exact factor once.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pint
 import scipy.sparse as sp
 
-from lca.errors import FormulaError, InventoryError, LcaError, UnitError
+from lca.errors import FormulaError, InventoryError, LcaError, Place, Problem, UnitError, problems_of
 from lca.indicators import Indicator, default_indicators, get_indicator, registered_indicators
+from lca.model.checks import MAX_FORMULA_LENGTH, RecordCheck, parse_formula, record_problems
 from lca.model.formulas import Formula, is_number
-from lca.model.records import PHASES, Activity, Exchange, Flow, Model, suggest
+from lca.model.records import Activity, Exchange, Flow, Model, suggest
 from lca.model.uncertainty import Uncertainty
-from lca.units import Q_, conversion_factor, format_unit, parse_unit, ureg
+from lca.units import Q_, _factor, format_unit, parse_unit, unit_mismatch, ureg
 
-MAX_FORMULA_LENGTH = 2000
+__all__ = [
+    "MAX_FORMULA_LENGTH",
+    "CompiledAmount",
+    "CompiledParameters",
+    "Expr",
+    "Matrices",
+    "build_matrices",
+    "check",
+    "compile_parameters",
+]
 
 
 @dataclass(frozen=True)
 class Expr:
-    """A number or a formula, evaluated in SI base units.
+    """A number or a formula, and the unit of the value :meth:`evaluate` returns.
 
-    ``base`` is the constant's magnitude in base units (NaN for a formula), ``unit`` the
-    base unit of the result, ``uncertainty`` the spread of a constant in base units.
+    A number is kept in its own unit (``base`` is the amount as written, ``unit`` its unit,
+    ``uncertainty`` its spread in that unit); a formula is evaluated on parameter values in
+    SI base units and ``unit`` is the base unit of its result (``base`` is NaN).
     """
 
     formula: Formula | None
@@ -49,7 +77,7 @@ class Expr:
     uncertainty: Uncertainty | None = None
 
     def evaluate(self, params: Mapping[str, Any]) -> Any:
-        """Value in base units from parameter values in base units (floats or arrays)."""
+        """The value (in :attr:`unit`) from parameter values in base units (floats or arrays)."""
         if self.formula is None:
             return self.base
         return self.formula.evaluate(params)
@@ -59,8 +87,9 @@ class Expr:
 class CompiledAmount:
     """How one matrix entry is computed: ``factor * numerator / prod(denominators)``.
 
-    ``factor`` converts the base-unit result to the matrix's canonical unit and carries
-    the sign (negative for technosphere inputs).
+    ``factor`` converts the units of the numerator and denominators (:attr:`Expr.unit`) to
+    the matrix's canonical unit, exactly, and carries the sign (negative for technosphere
+    inputs) and, for an intensity, the production.
     """
 
     where: str
@@ -124,8 +153,10 @@ class Matrices:
         A (n x n) and B (flows x n), canonical units.
     characterisation : scipy.sparse.csr_matrix
         C (indicators x flows).
-    tech_rows, tech_cols, tech_amounts : entries of A (duplicates summed in A).
-    bio_rows, bio_cols, bio_amounts : entries of B.
+    tech_rows, tech_cols, tech_amounts, tech_values : entries of A (duplicates summed in A);
+        ``tech_amounts`` is None for a production entry; ``tech_values`` are the exact
+        deterministic values.
+    bio_rows, bio_cols, bio_amounts, bio_values : entries of B.
     demand : numpy.ndarray
         The functional unit as a vector, in reference units.
     missing : dict of str to tuple of str
@@ -151,6 +182,8 @@ class Matrices:
     parameters: CompiledParameters
     demand: np.ndarray
     missing: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    tech_values: np.ndarray | None = None
+    bio_values: np.ndarray | None = None
 
     @property
     def index(self) -> dict[str, int]:
@@ -170,264 +203,518 @@ class Matrices:
         return vector
 
 
+def check(model: Model, unreadable: Collection[str] = ()) -> list[Problem]:
+    """Every problem of ``model``, each with its place and field (empty when it compiles).
+
+    Parameters
+    ----------
+    model : Model
+    unreadable : collection of str
+        Codes or names of records a reader could not build and has reported itself:
+        references to them are not reported again.
+    """
+    return _Compiler(model, unreadable).run()[1]
+
+
 def build_matrices(model: Model) -> Matrices:
     """Check ``model`` and compile it into :class:`Matrices`.
 
     Raises
     ------
     InventoryError, UnitError, FormulaError, UncertaintyError
-        With the activity, exchange or parameter named, for any inconsistency.
+        The class of the first problem, carrying every problem found (``.problems``), each
+        with the activity, exchange or parameter named.
     """
-    indicators = _indicators(model)
-    flows = _flows(model, indicators)
-    _check_activities(model)
-    params = compile_parameters(model)
-    activities = list(model.activities.values())
-    index = {a.code: j for j, a in enumerate(activities)}
-    flow_index = {code: k for k, code in enumerate(flows)}
-    units = [parse_unit(a.unit, f"activity '{a.code}' unit") for a in activities]
-    out_of_scope = {i.code for i in registered_indicators()} - {i.code for i in indicators}
-
-    tech: list[tuple[int, int, CompiledAmount | None, float]] = []
-    bio: list[tuple[int, int, CompiledAmount, float]] = []
-    for j, act in enumerate(activities):
-        tech.append((j, j, None, float(act.production)))
-        for n, exc in enumerate(act.exchanges, start=1):
-            where = f"activity '{act.code}', exchange {n} (input '{exc.input}')"
-            if exc.input in index and exc.input in flow_index:
-                raise InventoryError(f"{where}: '{exc.input}' is both an activity and a flow")
-            if exc.input in index:
-                i = index[exc.input]
-                amount = _compile_exchange(exc, units[i], -1.0, units[j], params, where)
-                tech.append((i, j, amount, _finite(amount.evaluate(params.base_values), where)))
-            elif exc.input in flow_index:
-                target = parse_unit(flows[exc.input].unit, f"flow '{exc.input}' unit")
-                amount = _compile_exchange(exc, target, 1.0, units[j], params, where)
-                bio.append(
-                    (flow_index[exc.input], j, amount, _finite(amount.evaluate(params.base_values), where))
-                )
-            elif exc.input in out_of_scope:
-                continue  # an indicator the model does not assess (its `indicators` list)
-            else:
-                known = list(index) + list(flow_index)
-                raise InventoryError(f"{where}: no activity or flow '{exc.input}'{suggest(exc.input, known)}")
-
-    n = len(activities)
-    t_rows, t_cols, t_amounts, t_values = _columns(tech)
-    b_rows, b_cols, b_amounts, b_values = _columns(bio)
-    technosphere = sp.csc_matrix((t_values, (t_rows, t_cols)), shape=(n, n))
-    biosphere = sp.csc_matrix((b_values, (b_rows, b_cols)), shape=(len(flows), n))
-    characterisation = _characterisation(flows, indicators)
-    return Matrices(
-        model_name=model.name,
-        activities=tuple(a.code for a in activities),
-        activity_names=tuple(a.name for a in activities),
-        activity_units=tuple(a.unit for a in activities),
-        phases=tuple(a.phase_label for a in activities),
-        flows=tuple(flows),
-        indicators=tuple(indicators),
-        technosphere=technosphere,
-        biosphere=biosphere,
-        characterisation=characterisation,
-        tech_rows=t_rows,
-        tech_cols=t_cols,
-        tech_amounts=tuple(t_amounts),
-        bio_rows=b_rows,
-        bio_cols=b_cols,
-        bio_amounts=tuple(b_amounts),
-        parameters=params,
-        demand=_demand(model, index, units),
-        missing=_missing(activities, indicators),
-    )
+    matrices, problems = _Compiler(model, ()).run()
+    if problems:
+        raise problems[0].error(problems)
+    assert matrices is not None
+    return matrices
 
 
-# -- parameters ---------------------------------------------------------------------------
 def compile_parameters(model: Model) -> CompiledParameters:
-    """Parse, order and evaluate the parameters (pint first, then SI base magnitudes)."""
-    formulas: dict[str, Formula] = {}
-    graph = nx.DiGraph()
-    for name, par in model.parameters.items():
-        where = f"parameter '{name}'"
-        if not name.isidentifier():
-            raise InventoryError(f"{where}: a parameter name must be an identifier (letters, digits, _)")
-        graph.add_node(name)
-        if not is_number(par.amount):
-            formulas[name] = _parse_formula(par.amount, where)
-            if par.uncertainty is not None and par.uncertainty.is_uncertain:
-                raise InventoryError(
-                    f"{where}: a formula parameter takes its uncertainty from its inputs; "
-                    "remove its distribution"
-                )
-            for dep in formulas[name].names:
-                if dep not in model.parameters:
-                    raise FormulaError(
-                        f"{where}: formula '{par.amount}' uses unknown name "
-                        f"'{dep}'{suggest(dep, model.parameters)}"
-                    )
-                graph.add_edge(dep, name)
-    try:
-        order = list(nx.lexicographical_topological_sort(graph))
-    except nx.NetworkXUnfeasible:
-        cycle = " -> ".join(u for u, _ in nx.find_cycle(graph))
-        raise FormulaError(f"parameters depend on each other in a loop: {cycle}") from None
+    """Parse, order and evaluate the parameters (pint first, then SI base magnitudes).
 
-    quantities: dict[str, pint.Quantity] = {}
-    uncertainties: dict[str, Uncertainty] = {}
-    for name in order:
-        par = model.parameters[name]
-        where = f"parameter '{name}'"
-        unit = parse_unit(par.unit, f"{where} unit")
-        if name in formulas:
-            value = _evaluate_quantity(formulas[name], quantities, where)
-            factor = conversion_factor(value, unit, where) if par.unit else None
-            quantities[name] = value.to(unit) if factor is not None else value
-        else:
-            quantities[name] = Q_(float(par.amount), unit)
-            if par.uncertainty is not None:
-                par.uncertainty.validate(where)
-                if par.uncertainty.is_uncertain:
-                    to_base = float(Q_(1.0, unit).to_base_units().magnitude)
-                    uncertainties[name] = par.uncertainty.scaled(to_base)
-    base = {n: q.to_base_units() for n, q in quantities.items()}
-    return CompiledParameters(
-        names=tuple(order),
-        base_values={n: float(q.magnitude) for n, q in base.items()},
-        base_units={n: q.units for n, q in base.items()},
-        formulas=formulas,
-        uncertainties=uncertainties,
-        quantities=quantities,
+    Raises the problems of the parameters, as :func:`build_matrices` does.
+    """
+    compiler = _Compiler(model, ())
+    params = compiler.parameters()
+    if compiler.problems:
+        raise compiler.problems[0].error(compiler.problems)
+    return params
+
+
+# -- the compiler -----------------------------------------------------------------------------------
+class _Compiler:
+    """One compilation: records checked, parameters evaluated, entries built; problems collected."""
+
+    def __init__(self, model: Model, unreadable: Collection[str]):
+        self.model = model
+        self.unreadable = set(unreadable)
+        self.problems: list[Problem] = []
+        try:
+            self.indicators = _indicators(model)
+        except LcaError as exc:
+            self._error(exc, Place("model", model.name), "indicators")
+            self.indicators = default_indicators()
+        selected = [i.code for i in self.indicators]
+        registered = [i.code for i in registered_indicators()]
+        self.record = record_problems(model, selected, registered, self.unreadable)
+        self.problems.extend(self.record.problems)
+
+    def run(self) -> tuple[Matrices | None, list[Problem]]:
+        model = self.model
+        indicators = self.indicators
+        flows = _flows(model, indicators)
+        params = self.parameters()
+        activities = list(model.activities.values())
+        index = {a.code: j for j, a in enumerate(activities)}
+        flow_index = {code: k for k, code in enumerate(flows)}
+        units = [_unit_or_none(a.unit) for a in activities]
+        tech: list[tuple[int, int, CompiledAmount | None, float]] = []
+        bio: list[tuple[int, int, CompiledAmount, float]] = []
+        for j, act in enumerate(activities):
+            production = _float(act.production)
+            tech.append((j, j, None, production))
+            if units[j] is None:
+                continue
+            for n, exc in enumerate(act.exchanges):
+                if (
+                    (act.code, n) in self.record.skipped
+                    or exc.input not in index
+                    and exc.input not in flow_index
+                ):
+                    continue  # reported by the record rules, or an indicator out of scope
+                if not self._uses_good_parameters(exc):
+                    continue
+                place = Place("exchange", act.code, n, exc.input)
+                if exc.input in index:
+                    target, sign, row = units[index[exc.input]], -1.0, index[exc.input]
+                else:
+                    target, sign, row = _flow_unit(flows[exc.input]), 1.0, flow_index[exc.input]
+                if target is None:
+                    continue
+                entry = self._exchange(exc, place, target, sign, units[j], production, params)
+                if entry is None:
+                    continue
+                amount, value = entry
+                (tech if exc.input in index else bio).append((row, j, amount, value))
+        demand = self._demand(index, units)
+        if self.problems:
+            return None, self.problems
+        n = len(activities)
+        t_rows, t_cols, t_amounts, t_values = _columns(tech)
+        b_rows, b_cols, b_amounts, b_values = _columns(bio)
+        technosphere = sp.csc_matrix((t_values, (t_rows, t_cols)), shape=(n, n))
+        biosphere = sp.csc_matrix((b_values, (b_rows, b_cols)), shape=(len(flows), n))
+        matrices = Matrices(
+            model_name=model.name,
+            activities=tuple(a.code for a in activities),
+            activity_names=tuple(a.name for a in activities),
+            activity_units=tuple(a.unit for a in activities),
+            phases=tuple(a.phase_label for a in activities),
+            flows=tuple(flows),
+            indicators=tuple(indicators),
+            technosphere=technosphere,
+            biosphere=biosphere,
+            characterisation=_characterisation(flows, indicators),
+            tech_rows=t_rows,
+            tech_cols=t_cols,
+            tech_amounts=tuple(t_amounts),
+            bio_rows=b_rows,
+            bio_cols=b_cols,
+            bio_amounts=tuple(b_amounts),
+            parameters=params,
+            demand=demand,
+            missing=_missing(activities, indicators),
+            tech_values=t_values,
+            bio_values=b_values,
+        )
+        return matrices, self.problems
+
+    def _error(self, exc: LcaError, where: Place, field_name: str) -> None:
+        for problem in problems_of(exc):
+            self._add(_at(problem, where, field_name))
+
+    def _add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    # -- parameters -----------------------------------------------------------------------------
+    def parameters(self) -> CompiledParameters:
+        model = self.model
+        quantities: dict[str, pint.Quantity] = {}
+        base_values: dict[str, float] = {}
+        base_units: dict[str, pint.Unit] = {}
+        uncertainties: dict[str, Uncertainty] = {}
+        names: list[str] = []
+        broken = self.record.broken
+        for name in self.record.order:
+            par = model.parameters[name]
+            where = Place("parameter", name)
+            unit = _unit_or_none(par.unit)
+            if unit is None:
+                broken.add(name)  # its unit problem is already recorded
+                continue
+            if name in self.record.formulas:
+                if any(dep in broken for dep in self.record.formulas[name].names):
+                    broken.add(name)
+                    continue
+                value = self._evaluate(self.record.formulas[name], quantities, where, "amount")
+                if value is None:
+                    broken.add(name)
+                    continue
+                if par.unit:
+                    factor = _factor(value.units, unit)
+                    if factor is None:
+                        self._add(_formula_unit(where, "unit", self.record.formulas[name], value.units, unit))
+                        broken.add(name)
+                        continue
+                    value = Q_(float(value.magnitude) * factor, unit)
+            else:
+                value = Q_(float(par.amount), unit)
+                if par.uncertainty is not None and par.uncertainty.is_uncertain:
+                    uncertainties[name] = par.uncertainty
+            base_unit = _base_unit(value.units)
+            to_base = _factor(value.units, base_unit)
+            base = float(value.magnitude) * to_base
+            if not math.isfinite(base):
+                self._add(
+                    Problem(
+                        where,
+                        field="amount",
+                        value=float(value.magnitude),
+                        expected="a finite amount in SI units",
+                        message=f"{float(value.magnitude):g} {format_unit(value.units)} overflows once "
+                        "converted "
+                        "to SI units; expected a finite number (is it too large?)",
+                    )
+                )
+                broken.add(name)
+                continue
+            quantities[name] = value
+            base_values[name] = base
+            base_units[name] = base_unit
+            if name in uncertainties:
+                uncertainties[name] = uncertainties[name].scaled(to_base)
+            names.append(name)
+        return CompiledParameters(
+            names=tuple(names),
+            base_values=base_values,
+            base_units=base_units,
+            formulas={n: f for n, f in self.record.formulas.items() if n in base_values},
+            uncertainties=uncertainties,
+            quantities=quantities,
+        )
+
+    def _uses_good_parameters(self, exc: Exchange) -> bool:
+        broken = self.record.broken | self.unreadable
+        if not broken:
+            return True
+        for value in (exc.amount, exc.lifetime, exc.utilisation):
+            if isinstance(value, str) and not is_number(value) and _names(value) & broken:
+                return False
+        return True
+
+    def _evaluate(
+        self, formula: Formula, quantities: Mapping[str, pint.Quantity], where: Place, field_name: str
+    ) -> pint.Quantity | None:
+        try:
+            return evaluate_quantity(formula, quantities)
+        except LcaError as exc:
+            self._error(exc, where, field_name)
+            return None
+
+    # -- exchanges ------------------------------------------------------------------------------
+    def _exchange(
+        self,
+        exc: Exchange,
+        place: Place,
+        target: pint.Unit,
+        sign: float,
+        per: pint.Unit,
+        production: float,
+        params: CompiledParameters,
+    ) -> tuple[CompiledAmount, float] | None:
+        where = str(place)
+        if exc.is_amortised:
+            return self._amortised(exc, place, target, sign, params)
+        if isinstance(exc.amount, float | int) and not isinstance(exc.amount, bool):
+            amount = float(exc.amount)
+            scale = _scale_for(exc.unit or None, target, per, production)
+            if isinstance(scale, Problem):
+                self._add(_at(scale, place, "unit"))
+                return None
+            factor = sign * scale
+            value = amount * factor
+            if not math.isfinite(value):
+                self._add(_overflow(place, amount))
+                return None
+            unit = parse_unit(exc.unit) if exc.unit else target
+            return CompiledAmount(where, Expr(None, amount, unit, exc.uncertainty), (), factor), value
+        numerator = self._expr(exc.amount, exc.unit, place, "amount", params)
+        if numerator is None:
+            return None
+        expr, quantity = numerator
+        declared = parse_unit(exc.unit) if exc.unit else None
+        if declared is not None and expr.formula is not None:
+            to_declared = _factor(quantity.units, declared)
+            if to_declared is None:
+                self._add(_formula_unit(place, "unit", expr.formula, quantity.units, declared))
+                return None
+            quantity = Q_(float(quantity.magnitude) * to_declared, declared)
+        scale = _scale_for(None, target, per, production, quantity.units)
+        if isinstance(scale, Problem):
+            self._add(_at(scale, place, "unit" if declared is not None or expr.formula is None else "amount"))
+            return None
+        value = float(quantity.magnitude) * sign * scale
+        if not math.isfinite(value):
+            self._add(_overflow(place, float(quantity.magnitude)))
+            return None
+        recipe_factor = sign * scale * (_factor(expr.unit, quantity.units) or 1.0)
+        return CompiledAmount(where, expr, (), recipe_factor), value
+
+    def _amortised(
+        self, exc: Exchange, place: Place, target: pint.Unit, sign: float, params: CompiledParameters
+    ) -> tuple[CompiledAmount, float] | None:
+        time = self._expr(exc.amount, exc.unit, place, "amount", params)
+        life = self._expr(
+            exc.lifetime if exc.lifetime is not None else "1 year", "", place, "lifetime", params
+        )
+        util = self._expr(
+            exc.utilisation if exc.utilisation is not None else 1.0, "", place, "utilisation", params
+        )
+        if time is None or life is None or util is None:
+            return None
+        ok = True
+        if not _is_time(time[1]):
+            self._add(
+                Problem(
+                    place,
+                    field="unit",
+                    value=_show(time[1]),
+                    expected="a time (the hardware's use time, e.g. h)",
+                    message=f"an amortised amount is a use time; '{_show(time[1])}' is not a time "
+                    "(give it a unit such as h)",
+                    error=UnitError,
+                )
+            )
+            ok = False
+        ok &= self._check_lifetime(place, life)
+        ok &= self._check_utilisation(place, util)
+        if not ok:
+            return None
+        share = time[1] / (life[1] * util[1])
+        scale = _factor(share.units, target)
+        if scale is None:
+            self._add(_at(unit_mismatch("", "", share.units, target), place, "amount"))
+            return None
+        value = float(share.magnitude) * scale * sign
+        exprs = (time[0], life[0], util[0])
+        combined = exprs[0].unit / (exprs[1].unit * exprs[2].unit)
+        recipe_factor = sign * (_factor(combined, target) or scale)
+        return CompiledAmount(str(place), exprs[0], exprs[1:], recipe_factor), value
+
+    def _check_lifetime(self, place: Place, life: tuple[Expr, pint.Quantity]) -> bool:
+        expr, q = life
+        text = _show(q) + _from(expr)
+        if not _is_time(q):
+            self._add(
+                Problem(
+                    place,
+                    field="lifetime",
+                    value=text,
+                    expected="a time such as 6 year",
+                    message=f"{text} is not a time; give it a unit such as year",
+                    error=UnitError,
+                )
+            )
+            return False
+        if not float(q.magnitude) > 0:
+            self._add(
+                Problem(place, field="lifetime", value=text, expected="> 0", message=f"{text} must be > 0")
+            )
+            return False
+        return True
+
+    def _check_utilisation(self, place: Place, util: tuple[Expr, pint.Quantity]) -> bool:
+        expr, q = util
+        if not q.dimensionless:
+            text = _show(q) + _from(expr)
+            self._add(
+                Problem(
+                    place,
+                    field="utilisation",
+                    value=text,
+                    expected="a fraction (dimensionless)",
+                    message=f"{text} must be a fraction (dimensionless)",
+                    error=UnitError,
+                )
+            )
+            return False
+        value = float(q.magnitude) * (_factor(q.units, ureg.dimensionless) or 1.0)
+        if not 0 < value <= 1:
+            self._add(
+                Problem(
+                    place,
+                    field="utilisation",
+                    value=value,
+                    expected="a share in (0, 1]",
+                    message=f"{value:g}{_from(expr)} is outside (0, 1]; it is the share of the hardware's "
+                    "life it is busy",
+                )
+            )
+            return False
+        return True
+
+    def _expr(
+        self, value: Any, unit_text: str, place: Place, field_name: str, params: CompiledParameters
+    ) -> tuple[Expr, pint.Quantity] | None:
+        """A number with ``unit_text``, a quantity text ('6 year') or a formula, and its quantity."""
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            unit = parse_unit(unit_text) if unit_text else ureg.dimensionless
+            return Expr(None, float(value), unit), Q_(float(value), unit)
+        text = str(value).strip()
+        quantity = _quantity_text(text)
+        if quantity is not None:
+            return Expr(None, float(quantity.magnitude), quantity.units), quantity
+        if is_number(text):
+            unit = parse_unit(unit_text) if unit_text else ureg.dimensionless
+            return Expr(None, float(text), unit), Q_(float(text), unit)
+        out = RecordCheck()
+        formula = parse_formula(text, place, field_name, out)
+        if formula is None:
+            self.problems.extend(out.problems)
+            return None
+        unknown = [n for n in sorted(formula.names) if n not in params.base_values]
+        if unknown:
+            if not set(unknown) & (self.record.broken | self.unreadable):
+                self._add(
+                    Problem(
+                        place,
+                        field=field_name,
+                        value=text,
+                        expected="a formula over known parameters",
+                        message=f"formula '{text}' uses unknown name '{unknown[0]}'",
+                        hint=suggest(unknown[0], self.model.parameters).removeprefix("; "),
+                        error=FormulaError,
+                    )
+                )
+            return None
+        quantity = self._evaluate(formula, params.quantities, place, field_name)
+        if quantity is None:
+            return None
+        return Expr(formula, math.nan, _base_unit(quantity.units)), quantity
+
+    # -- demand ---------------------------------------------------------------------------------
+    def _demand(self, index: dict[str, int], units: list[pint.Unit | None]) -> np.ndarray:
+        vector = np.zeros(len(index))
+        fu = self.model.functional_unit
+        if fu is None or fu.activity not in index or not is_number(fu.amount) or not float(fu.amount) > 0:
+            return vector  # reported by the record rules
+        j = index[fu.activity]
+        activity_unit = units[j]
+        if activity_unit is None:
+            return vector
+        unit = _unit_or_none(fu.unit) if fu.unit else activity_unit
+        if unit is None:
+            return vector
+        factor = _factor(unit, activity_unit)
+        if factor is None:
+            self._add(_at(unit_mismatch("", "", unit, activity_unit), Place("functional_unit"), "unit"))
+            return vector
+        production = _float(self.model.activities[fu.activity].production)
+        vector[j] = float(fu.amount) * factor * (-1.0 if production < 0 else 1.0)
+        return vector
+
+
+# -- unit helpers -----------------------------------------------------------------------------------
+def _unit_or_none(text: str) -> pint.Unit | None:
+    try:
+        return parse_unit(text)
+    except UnitError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _base_unit(unit: pint.Unit) -> pint.Unit:
+    return Q_(1.0, unit).to_base_units().units
+
+
+def _flow_unit(flow: Flow) -> pint.Unit | None:
+    return _unit_or_none(flow.unit)
+
+
+def _is_time(q: pint.Quantity) -> bool:
+    return _factor(q.units, ureg.second) is not None
+
+
+@lru_cache(maxsize=16384)
+def _scale_parts(source: pint.Unit, target: pint.Unit, per: pint.Unit) -> tuple[float, bool] | None:
+    """Factor from ``source`` to ``target``, and whether ``source`` is an intensity per ``per``.
+
+    An intensity is a unit per the consumer's reference unit: its dimensions convert to the
+    target once multiplied by ``per`` (``g CO2 eq/kWh`` in a kWh activity), or it divides by
+    ``per`` itself when that is a count (``kg/item`` in an item activity).
+    """
+    direct = _factor(source, target)
+    divides = any(name in source._units and source._units[name] < 0 for name in per._units)
+    if direct is not None and not divides:
+        return direct, False
+    per_unit = _factor(source * per, target)
+    if per_unit is not None:
+        return per_unit, True
+    return (direct, False) if direct is not None else None
+
+
+def _scale_for(
+    text: str | None,
+    target: pint.Unit,
+    per: pint.Unit,
+    production: float,
+    unit: pint.Unit | None = None,
+) -> float | Problem:
+    """Matrix factor of an amount in ``text`` (or ``unit``; None: the target's unit)."""
+    source = unit if unit is not None else (parse_unit(text) if text else target)
+    parts = _scale_parts(source, target, per)
+    if parts is None:
+        return unit_mismatch("", "", source, target)
+    factor, intensity = parts
+    return factor * abs(production) if intensity else factor
+
+
+def _at(problem: Problem, place: Place, field_name: str) -> Problem:
+    from dataclasses import replace
+
+    return replace(problem, where=place, field=problem.field or field_name)
+
+
+def _formula_unit(
+    where: Place, field_name: str, formula: Formula, got: pint.Unit, unit: pint.Unit
+) -> Problem:
+    got_text, unit_text = format_unit(got), format_unit(unit)
+    return Problem(
+        where,
+        field=field_name,
+        value=unit_text,
+        expected=f"a unit that '{formula}' converts to",
+        message=f"formula '{formula}' gives '{got_text}' ({Q_(1, got).dimensionality}), "
+        "which cannot convert to "
+        f"'{unit_text}' ({Q_(1, unit).dimensionality})",
+        units=(got_text, unit_text),
+        dimensions=(str(Q_(1, got).dimensionality), str(Q_(1, unit).dimensionality)),
+        error=UnitError,
     )
 
 
-# -- exchanges ------------------------------------------------------------------------------
-def compile_exchange(
-    exc: Exchange,
-    supplier_unit: str,
-    consumer_unit: str,
-    params: CompiledParameters,
-    where: str,
-    technosphere: bool = True,
-) -> CompiledAmount:
-    """Check and compile one exchange, as :func:`build_matrices` does for each entry.
-
-    A hook for readers that locate problems row by row (``lca.io.excel``): the error
-    raised starts with ``where`` followed by the part at fault (`` amount``,
-    `` amount unit``, `` unit``, `` formula``, `` lifetime``, `` utilisation``).
-
-    Parameters
-    ----------
-    exc : Exchange
-        The exchange to check.
-    supplier_unit, consumer_unit : str
-        Reference unit of the supplying activity (or the flow's unit) and of the consumer.
-    params : CompiledParameters
-        From :func:`compile_parameters`.
-    where : str
-        Prefix of error messages.
-    technosphere : bool
-        True for an input of another activity (negative entry of A), False for a flow.
-    """
-    target = parse_unit(supplier_unit, f"{where} supplier unit")
-    per = parse_unit(consumer_unit, f"{where} consumer unit")
-    return _compile_exchange(exc, target, -1.0 if technosphere else 1.0, per, params, where)
-
-
-def _compile_exchange(
-    exc: Exchange, target: pint.Unit, sign: float, per: pint.Unit, params: CompiledParameters, where: str
-) -> CompiledAmount:
-    numerator = _expr(exc.amount, exc.unit, exc.uncertainty, params, f"{where} amount")
-    denominators: tuple[Expr, ...] = ()
-    if exc.is_amortised:
-        lifetime = _expr(
-            exc.lifetime if exc.lifetime is not None else "1 year", "", None, params, f"{where} lifetime"
-        )
-        utilisation = _expr(
-            exc.utilisation if exc.utilisation is not None else 1.0, "", None, params, f"{where} utilisation"
-        )
-        _check_amortisation(lifetime, utilisation, params, where)
-        denominators = (lifetime, utilisation)
-    result = _quantity_of(numerator, params, where)
-    for den in denominators:
-        result = result / _quantity_of(den, params, where)
-    if exc.unit and not exc.is_amortised and numerator.formula is not None:
-        conversion_factor(result, parse_unit(exc.unit, f"{where} unit"), f"{where} formula")
-    base = Q_(1.0, result.to_base_units().units)
-    if base.dimensionality != Q_(1.0, target).dimensionality:
-        per_unit = base * Q_(1.0, per)  # an intensity: amount per reference unit of the consumer
-        if per_unit.dimensionality == Q_(1.0, target).dimensionality:
-            base = per_unit
-    to_target = conversion_factor(base, target, where)
-    return CompiledAmount(where, numerator, denominators, sign * to_target)
-
-
-def _check_amortisation(lifetime: Expr, utilisation: Expr, params: CompiledParameters, where: str) -> None:
-    life = _quantity_of(lifetime, params, where)
-    life_label = f"{where} lifetime{_from(lifetime)}"
-    if life.dimensionality != ureg.year.dimensionality:
-        raise UnitError(f"{life_label}: '{_show(life)}' is not a time; give it a unit such as year")
-    if not float(life.magnitude) > 0:
-        raise InventoryError(f"{life_label}: {_show(life)} must be > 0")
-    util = _quantity_of(utilisation, params, where)
-    util_label = f"{where} utilisation{_from(utilisation)}"
-    if not util.dimensionless:
-        raise UnitError(f"{util_label}: '{_show(util)}' must be a fraction (dimensionless)")
-    value = float(util.to("dimensionless").magnitude)
-    if not 0 < value <= 1:
-        raise InventoryError(
-            f"{util_label}: {value:g} is outside (0, 1]; it is the share of the hardware's life it is busy"
-        )
-
-
-def _from(expr: Expr) -> str:
-    return f" (formula '{expr.formula}')" if expr.formula is not None else ""
-
-
-def _show(q: pint.Quantity) -> str:
-    return f"{float(q.magnitude):g} {format_unit(q.units)}".strip()
-
-
-def _expr(
-    value: Any, unit_text: str, uncertainty: Uncertainty | None, params: CompiledParameters, where: str
-) -> Expr:
-    """A number with ``unit_text``, a quantity text ('6 year') or a formula."""
-    if is_number(value):
-        unit = parse_unit(unit_text, f"{where} unit")
-        q = Q_(float(value), unit).to_base_units()
-        unc = None
-        if uncertainty is not None:
-            uncertainty.validate(where)
-            if uncertainty.is_uncertain:
-                to_base = float(Q_(1.0, unit).to_base_units().magnitude)
-                unc = uncertainty.scaled(to_base)
-        return Expr(None, float(q.magnitude), q.units, unc)
-    if not isinstance(value, str):
-        raise InventoryError(f"{where}: {value!r} is not a number, quantity or formula")
-    text = value.strip()
-    try:
-        formula = _parse_formula(text, where)
-    except FormulaError:
-        q = _quantity_text(text)
-        if q is None:
-            raise
-        q = q.to_base_units()
-        return Expr(None, float(q.magnitude), q.units)
-    for name in formula.names:
-        if name not in params.base_values:
-            raise FormulaError(
-                f"{where}: formula '{text}' uses unknown name '{name}'{suggest(name, params.base_values)}"
-            )
-    if uncertainty is not None and uncertainty.is_uncertain:
-        raise InventoryError(
-            f"{where}: a formula amount takes its uncertainty from its parameters; remove its distribution"
-        )
-    q = _evaluate_quantity(formula, params.quantities, where).to_base_units()
-    return Expr(formula, math.nan, q.units)
-
-
-def _quantity_of(expr: Expr, params: CompiledParameters, where: str) -> pint.Quantity:
-    if expr.formula is None:
-        return Q_(expr.base, expr.unit)
-    return _evaluate_quantity(expr.formula, params.quantities, where)
+def _overflow(place: Place, amount: float) -> Problem:
+    return Problem(
+        place,
+        field="amount",
+        value=amount,
+        expected="a finite number",
+        message=f"the amount {amount:g} overflows to inf once converted; "
+        "expected a finite number (is it too large?)",
+    )
 
 
 def _quantity_text(text: str) -> pint.Quantity | None:
@@ -436,52 +723,105 @@ def _quantity_text(text: str) -> pint.Quantity | None:
     if len(parts) != 2 or not is_number(parts[0]):
         return None
     try:
-        return Q_(float(parts[0]), parse_unit(parts[1], text))
+        return Q_(float(parts[0]), parse_unit(parts[1]))
     except LcaError:
         return None
 
 
-def _parse_formula(text: Any, where: str) -> Formula:
-    text = str(text)
-    if len(text) > MAX_FORMULA_LENGTH:
-        raise FormulaError(f"{where}: formula is {len(text)} characters long (max {MAX_FORMULA_LENGTH})")
-    return Formula.parse(text, where)
+@lru_cache(maxsize=4096)
+def _names(text: str) -> frozenset[str]:
+    try:
+        return Formula.parse(text).names
+    except LcaError:
+        return frozenset()
 
 
-def _evaluate_quantity(
-    formula: Formula, quantities: Mapping[str, pint.Quantity], where: str
-) -> pint.Quantity:
+def evaluate_quantity(formula: Formula, quantities: Mapping[str, pint.Quantity]) -> pint.Quantity:
+    """Evaluate ``formula`` on pint quantities; a located-ready :class:`LcaError` otherwise."""
     try:
         with np.errstate(all="raise"):
             value = formula.evaluate(quantities)
     except pint.errors.DimensionalityError as exc:
-        raise UnitError(f"{where}: formula '{formula}' mixes units that do not convert ({exc})") from None
-    except pint.errors.PintError as exc:
-        raise UnitError(f"{where}: formula '{formula}': {exc}") from None
-    except OverflowError:
-        raise FormulaError(
-            f"{where}: formula '{formula}' gives a number too large for a float (> 1.8e308)"
+        message = f"formula '{formula}' mixes units that do not convert ({exc})"
+        raise UnitError(
+            Problem(
+                "",
+                field="",
+                value=str(formula),
+                expected="units that add up",
+                message=message,
+                error=UnitError,
+            )
         ) from None
-    except (ZeroDivisionError, FloatingPointError, ValueError) as exc:
-        raise FormulaError(f"{where}: formula '{formula}' cannot be evaluated ({exc})") from None
+    except pint.errors.PintError as exc:
+        raise UnitError(
+            Problem(
+                "",
+                field="",
+                value=str(formula),
+                expected="a formula pint can evaluate",
+                message=f"formula '{formula}': {exc}",
+                error=UnitError,
+            )
+        ) from None
+    except OverflowError:
+        message = f"formula '{formula}' gives a number too large for a float (> 1.8e308)"
+        raise FormulaError(
+            Problem(
+                "",
+                field="",
+                value=str(formula),
+                expected="a finite value",
+                message=message,
+                error=FormulaError,
+            )
+        ) from None
+    except (ZeroDivisionError, FloatingPointError, ValueError, RecursionError, MemoryError) as exc:
+        reason = "too deeply nested" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
+        message = f"formula '{formula}' cannot be evaluated ({reason})"
+        raise FormulaError(
+            Problem(
+                "",
+                field="",
+                value=str(formula),
+                expected="a formula that evaluates",
+                message=message,
+                error=FormulaError,
+            )
+        ) from None
     if not isinstance(value, pint.Quantity):
         value = Q_(float(value), ureg.dimensionless)
     if not np.isfinite(value.magnitude):
-        raise FormulaError(f"{where}: formula '{formula}' gives {value.magnitude}")
-    return value
-
-
-# -- checks ---------------------------------------------------------------------------------
-def _finite(value: float, where: str) -> float:
-    """``value`` (a matrix entry in canonical units) if finite, else a located error."""
-    if not np.isfinite(value):
-        raise InventoryError(
-            f"{where}: the amount overflows to {abs(value)} once converted to SI units; "
-            "expected a finite number (is it too large?)"
+        message = f"formula '{formula}' gives {value.magnitude}"
+        raise FormulaError(
+            Problem(
+                "",
+                field="",
+                value=str(formula),
+                expected="a finite value",
+                message=message,
+                error=FormulaError,
+            )
         )
     return value
 
 
+def _float(value: Any) -> float:
+    try:
+        return float(value) if is_number(value) else math.nan
+    except (TypeError, ValueError, OverflowError):
+        return math.nan
+
+
+def _from(expr: Expr) -> str:
+    return f" (formula '{expr.formula}')" if expr.formula is not None else ""
+
+
+def _show(q: pint.Quantity) -> str:
+    return f"{float(q.magnitude):g} {format_unit(q.units)}".replace(" dimensionless", "").strip()
+
+
+# -- indicators, flows, characterisation ------------------------------------------------------------
 def _indicators(model: Model) -> list[Indicator]:
     codes = model.info.get("indicators")
     if codes:
@@ -490,47 +830,31 @@ def _indicators(model: Model) -> list[Indicator]:
 
 
 def _flows(model: Model, indicators: list[Indicator]) -> dict[str, Flow]:
+    """The flows of the biosphere: a pre-characterised flow per indicator, then the model's."""
     flows = {i.code: Flow(i.code, i.name, i.unit_text, {i.code: 1.0}) for i in indicators}
     codes = {i.code for i in indicators}
     for flow in model.flows.values():
-        if flow.code in codes:
-            raise InventoryError(f"flow '{flow.code}' has the code of an indicator")
-        parse_unit(flow.unit, f"flow '{flow.code}' unit")
-        for code in flow.factors:
-            if code not in codes:
-                raise InventoryError(
-                    f"flow '{flow.code}': factor for unknown indicator '{code}'{suggest(code, codes)}"
-                )
-        flows[flow.code] = flow
+        if flow.code not in flows:
+            flows[flow.code] = Flow(
+                flow.code,
+                flow.name,
+                flow.unit,
+                {k: v for k, v in flow.factors.items() if k in codes},
+                flow.source,
+            )
     return flows
 
 
-def _check_activities(model: Model) -> None:
-    if not model.activities:
-        raise InventoryError(f"model '{model.name}' has no activities")
-    for act in model.activities.values():
-        where = f"activity '{act.code}'"
-        if act.phase is not None and act.phase not in PHASES:
-            raise InventoryError(
-                f"{where}: phase '{act.phase}' is not one of {', '.join(PHASES)}{suggest(act.phase, PHASES)}"
-            )
-        if not (is_number(act.production) and float(act.production) > 0):
-            raise InventoryError(f"{where}: production is {act.production!r}, expected > 0")
-
-
-def _demand(model: Model, index: dict[str, int], units: list[pint.Unit]) -> np.ndarray:
-    vector = np.zeros(len(index))
-    fu = model.functional_unit
-    if fu is None:
-        raise InventoryError(f"model '{model.name}' has no functional unit")
-    if fu.activity not in index:
-        raise InventoryError(f"functional unit: no activity '{fu.activity}'{suggest(fu.activity, index)}")
-    if not float(fu.amount) > 0:
-        raise InventoryError(f"functional unit: amount is {fu.amount}, expected > 0")
-    j = index[fu.activity]
-    unit = parse_unit(fu.unit, "functional unit unit") if fu.unit else units[j]
-    vector[j] = float(fu.amount) * conversion_factor(unit, units[j], "functional unit")
-    return vector
+def _characterisation(flows: dict[str, Flow], indicators: list[Indicator]) -> sp.csr_matrix:
+    ind_index = {ind.code: i for i, ind in enumerate(indicators)}
+    rows, cols, values = [], [], []
+    for k, flow in enumerate(flows.values()):
+        for code, factor in flow.factors.items():
+            if code in ind_index:
+                rows.append(ind_index[code])
+                cols.append(k)
+                values.append(float(factor))
+    return sp.csr_matrix((values, (rows, cols)), shape=(len(indicators), len(flows)))
 
 
 def _missing(activities: list[Activity], indicators: list[Indicator]) -> dict[str, tuple[str, ...]]:
@@ -538,25 +862,15 @@ def _missing(activities: list[Activity], indicators: list[Indicator]) -> dict[st
     missing: dict[str, list[str]] = {}
     for act in activities:
         for code in act.missing:
-            if code not in codes:
-                raise InventoryError(f"activity '{act.code}': missing indicator '{code}' is unknown")
-            missing.setdefault(code, []).append(act.code)
+            if code in codes:
+                missing.setdefault(code, []).append(act.code)
     return {k: tuple(v) for k, v in missing.items()}
 
 
 def _columns(
     entries: list[tuple[int, int, Any, float]],
 ) -> tuple[np.ndarray, np.ndarray, list[Any], np.ndarray]:
-    rows = np.array([e[0] for e in entries], dtype=np.int64)
-    cols = np.array([e[1] for e in entries], dtype=np.int64)
-    values = np.array([e[3] for e in entries], dtype=float)
+    rows = np.fromiter((e[0] for e in entries), dtype=np.int64, count=len(entries))
+    cols = np.fromiter((e[1] for e in entries), dtype=np.int64, count=len(entries))
+    values = np.fromiter((e[3] for e in entries), dtype=float, count=len(entries))
     return rows, cols, [e[2] for e in entries], values
-
-
-def _characterisation(flows: dict[str, Flow], indicators: list[Indicator]) -> sp.csr_matrix:
-    matrix = sp.lil_matrix((len(indicators), len(flows)))
-    ind_index = {ind.code: i for i, ind in enumerate(indicators)}
-    for k, flow in enumerate(flows.values()):
-        for code, factor in flow.factors.items():
-            matrix[ind_index[code], k] = float(factor)
-    return matrix.tocsr()

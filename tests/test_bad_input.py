@@ -44,7 +44,7 @@ def test_amortised_exchange_by_hand():
 def test_negative_lifetime():
     with pytest.raises(
         InventoryError,
-        match=r"activity 'job', exchange 1 \(input 'gpu'\) lifetime \(formula 'lifetime'\): -6 yr must be > 0",
+        match=r"activity 'job', exchange 1 \(input 'gpu'\) lifetime: -6 yr \(formula 'lifetime'\) must be > 0",
     ):
         lca.build_matrices(hardware_model(lifetime=(-6, "year")))
 
@@ -52,13 +52,13 @@ def test_negative_lifetime():
 def test_utilisation_above_one():
     with pytest.raises(
         InventoryError,
-        match=r"exchange 1 \(input 'gpu'\) utilisation \(formula 'utilisation'\): 1.2 is outside \(0, 1\]",
+        match=r"exchange 1 \(input 'gpu'\) utilisation: 1.2 \(formula 'utilisation'\) is outside \(0, 1\]",
     ):
         lca.build_matrices(hardware_model(utilisation=(1.2, "")))
 
 
 def test_utilisation_zero():
-    with pytest.raises(InventoryError, match=r"utilisation \(formula 'utilisation'\): 0 is outside \(0, 1\]"):
+    with pytest.raises(InventoryError, match=r"utilisation: 0 \(formula 'utilisation'\) is outside \(0, 1\]"):
         lca.build_matrices(hardware_model(utilisation=(0.0, "")))
 
 
@@ -72,7 +72,7 @@ def test_unknown_unit_names_the_exchange():
     model.activities["grid"].exchanges[0].unit = "g CO2 eqq"
     with pytest.raises(
         UnitError,
-        match=r"activity 'grid', exchange 1 \(input 'GWP'\) amount unit: unit 'g CO2 eqq' is not a unit",
+        match=r"activity 'grid', exchange 1 \(input 'GWP'\) unit: unit 'g CO2 eqq' is not a unit",
     ):
         lca.build_matrices(model)
 
@@ -107,14 +107,18 @@ def test_formula_with_an_unknown_name():
 def test_exchange_to_a_missing_activity():
     model = grid_and_job()
     model.activities["job"].exchanges[0].input = "gird"
-    with pytest.raises(InventoryError, match="no activity or flow 'gird'; did you mean 'grid'"):
+    with pytest.raises(
+        InventoryError, match="input: no activity, flow or indicator 'gird'; did you mean 'grid'"
+    ):
         lca.build_matrices(model)
 
 
 def test_bad_phase():
     model = grid_and_job()
     model.activities["job"].phase = "trainig"
-    with pytest.raises(InventoryError, match="phase 'trainig' is not one of .*did you mean 'training'"):
+    with pytest.raises(
+        InventoryError, match="phase: 'trainig' is not a life-cycle phase; did you mean 'training'"
+    ):
         lca.build_matrices(model)
 
 
@@ -160,9 +164,13 @@ def test_cli_runs_a_file(tmp_path, capsys):
     [
         ("unit: kWh, source", "unit: kWhh, source", "unit 'kWhh' is not a unit; did you mean 'kWh'?"),
         ("amount: energy", "amount: energy.real", "attribute access"),
-        ("input: grid, amount", "input: gridd, amount", "no activity or flow 'gridd'"),
-        ("phase: training", "phase: train", "phase 'train' is not one of"),
-        ("amount: 1000, unit: kWh", "amount: 1000, unit: kg", "cannot convert 'kg'"),
+        ("input: grid, amount", "input: gridd, amount", "no activity, flow or indicator 'gridd'"),
+        ("phase: training", "phase: train", "phase: 'train' is not a life-cycle phase"),
+        (
+            "amount: 1000, unit: kWh",
+            "amount: 1000, unit: kg",
+            "gives 'kg' ([mass]), which cannot convert to 'kWh'",
+        ),
     ],
 )
 def test_cli_bad_input_exits_2_with_one_line(tmp_path, capsys, old, new, expected):
@@ -198,12 +206,25 @@ def test_unsupported_file_type(tmp_path, capsys):
     assert "unsupported file type '.csv'" in capsys.readouterr().err
 
 
-def test_an_amount_that_overflows_once_converted_is_named():
-    # 1e308 kWh is a float, but in SI units it is 1e308 x 3.6e6 J = 3.6e314 J > 1.8e308 (max float)
+def test_a_parameter_that_overflows_in_si_units_is_named():
+    # 1e308 kWh is a float, but in SI units (Monte Carlo evaluates formulas in them) it is
+    # 1e308 x 3.6e6 J = 3.6e314 J > 1.8e308, the largest float
     model = grid_and_job()
     model.parameters["energy"].amount = 1e308
     with pytest.raises(
-        InventoryError, match=r"activity 'job', exchange 1 \(input 'grid'\): the amount overflows to inf"
+        InventoryError, match=r"^parameter 'energy' amount: 1e\+308 kWh overflows once converted to SI units"
+    ):
+        lca.build_matrices(model)
+
+
+def test_an_amount_that_overflows_once_converted_is_named():
+    # 1e306 MWh is a float, but in the grid's Wh it is 1e306 x 1e6 = 1e312 Wh > 1.8e308
+    model = grid_and_job()
+    model.activities["grid"].unit = "Wh"
+    model.activities["job"].exchanges[0] = Exchange("grid", 1e306, "MWh")
+    with pytest.raises(
+        InventoryError,
+        match=r"^activity 'job', exchange 1 \(input 'grid'\) amount: the amount 1e\+306 overflows",
     ):
         lca.build_matrices(model)
 
@@ -295,7 +316,7 @@ def test_a_formula_that_overflows_says_so():
     model.parameters["energy"].amount = "10.0 ** 400"
     with pytest.raises(
         FormulaError,
-        match=r"parameter 'energy': formula '10.0 \*\* 400' gives a number too large for a float",
+        match=r"parameter 'energy' amount: formula '10.0 \*\* 400' gives a number too large for a float",
     ):
         lca.build_matrices(model)
 
@@ -309,9 +330,11 @@ def test_cli_two_inventories_name_the_one_at_fault(tmp_path, capsys, command):
     if command == "report":
         argv += ["--compare", str(bad), "--out", str(out)]
     assert main(argv) == 2
-    line = one_error_line(capsys)
-    assert line.startswith(f"error: {bad}: activity 'job'")  # not the first file, which is good
-    assert "phase 'train' is not one of" in line
+    line = one_error_line(capsys)  # located in bad.yaml, not in the first file, which is good
+    assert (
+        line
+        == "error: bad.yaml, activities.job.phase: 'train' is not a life-cycle phase; did you mean 'training'?"
+    )
     assert not out.exists()
 
 
@@ -348,9 +371,9 @@ def test_functional_unit_amount_must_be_positive(tmp_path, amount):
     text = GOOD.replace(
         "functional_unit: {activity: job, amount: 1,", f"functional_unit: {{activity: job, amount: {amount},"
     )
-    with pytest.raises(InventoryError) as info:
-        lca.solve(lca.load(write(tmp_path, text)))
-    assert str(info.value) == f"functional unit: amount is {float(amount)}, expected > 0"
+    with pytest.raises(InputFileError) as info:
+        lca.load(write(tmp_path, text))
+    assert str(info.value) == f"inv.yaml, functional_unit.amount: {amount}; expected a number > 0"
 
 
 def test_a_field_error_is_located_once(tmp_path):

@@ -58,6 +58,8 @@ def test_python_compare_paths_refuse_them_too():
         ((1, "kWh"), (1, "kg"), False),  # another dimension
         ((1, "run"), (1, "request"), False),  # counts are dimensionless: the names must agree
         ((1, "unit"), (1, "item"), False),
+        ((1, "GB"), (1000, "MB"), True),  # information has its own dimension
+        ((1, "GB"), (1, "request"), False),
     ],
 )
 def test_same_unit_and_amount_after_conversion(a, b, same):

@@ -76,8 +76,8 @@ def test_unknown_entry_names_it_with_the_place_and_a_suggestion():
     with pytest.raises(InputFileError) as err:
         model_from_dict(data, "tiny.yaml")
     problems = [str(p) for p in err.value.problems]
-    assert problems[0] == "tiny.yaml, activities.grid: no grid entry 'FRA'; did you mean 'FR'?"
-    assert problems[1].startswith("tiny.yaml, activities.gpu: no hardware entry 'A100'; did you mean")
+    assert problems[0] == "tiny.yaml, activities.grid.dataset: no grid entry 'FRA'; did you mean 'FR'?"
+    assert problems[1].startswith("tiny.yaml, activities.gpu.dataset: no hardware entry 'A100'; did you mean")
     assert "'A100-80GB'" in problems[1]
 
 
@@ -169,5 +169,5 @@ def test_yaml_file_with_a_transport_reference(tmp_path):
 
 
 def test_bad_production_is_a_located_error():
-    with pytest.raises(InputFileError, match="tiny.yaml, activities.grid: production 'lots' is not a number"):
+    with pytest.raises(InputFileError, match="tiny.yaml, activities.grid.production: 'lots' is not a number"):
         model_from_dict(inventory({**GRID_FR, "production": "lots"}, GPU), "tiny.yaml")

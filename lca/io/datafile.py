@@ -1,8 +1,8 @@
 """The inventory data file: YAML, one record per parameter, activity and flow.
 
 The format (``format: lca-inventory/1``) is documented in docs/inventory-format.md. It is
-read with ``yaml.safe_load`` (no object construction, nothing executed) and every problem
-found is reported with its place in the file, all at once.
+read by :mod:`lca.io.yaml_read` (a safe loader: no object construction, nothing executed)
+and every problem found is reported with its place in the file, all at once.
 
 Uncertainty fields sit beside the amount they describe, flat, in the amount's unit::
 
@@ -13,50 +13,21 @@ Uncertainty fields sit beside the amount they describe, flat, in the amount's un
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
 
-from lca.errors import InputFileError, LcaError, Problem
+from lca.errors import InputFileError, Problem
 from lca.io.files import file_problem, write_atomic
-from lca.model.records import Activity, Exchange, Flow, FunctionalUnit, Model, Parameter
-from lca.model.uncertainty import _SPEC_KEYS, Uncertainty
+from lca.io.yaml_read import ACTIVITY_FIELDS, FORMAT, parse_yaml, read_model
+from lca.model.records import Model
+from lca.model.uncertainty import Uncertainty
 
-FORMAT = "lca-inventory/1"
+__all__ = ["ACTIVITY_FIELDS", "FORMAT", "dump_model", "load_model", "model_from_dict", "model_to_dict"]
+
 MAX_BYTES = 20 * 1024 * 1024
-T = TypeVar("T")
-
-_PARAMETER_KEYS = {"amount", "unit", "source", "comment"} | _SPEC_KEYS
-_EXCHANGE_KEYS = {"input", "amount", "unit", "lifetime", "utilisation", "source", "comment"} | _SPEC_KEYS
-#: Fields of an activity record other than its exchanges (read by the Excel reader too).
-ACTIVITY_FIELDS = (
-    "code",
-    "dataset",
-    "name",
-    "phase",
-    "unit",
-    "location",
-    "production",
-    "missing",
-    "source",
-    "comment",
-)
-_ACTIVITY_KEYS = {*ACTIVITY_FIELDS, "exchanges"}
-_FLOW_KEYS = {"code", "name", "unit", "factors", "source"}
-_TOP_KEYS = {
-    "format",
-    "name",
-    "description",
-    "functional_unit",
-    "indicators",
-    "parameters",
-    "flows",
-    "activities",
-    "info",
-    "sources",
-}
 
 
 def load_model(path: str | os.PathLike[str]) -> Model:
@@ -71,151 +42,26 @@ def load_model(path: str | os.PathLike[str]) -> Model:
     label = path.name
     problem = file_problem(path)
     if problem:
-        raise InputFileError([Problem(str(path), problem)])
+        raise InputFileError([Problem(str(path), message=problem)])
     if path.stat().st_size > MAX_BYTES:
-        raise InputFileError([Problem(label, f"file is larger than {MAX_BYTES // 2**20} MiB")])
+        raise InputFileError([Problem(label, message=f"file is larger than {MAX_BYTES // 2**20} MiB")])
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        where = getattr(exc, "problem_mark", None)
-        place = f"{label}, line {where.line + 1}" if where else label
-        raise InputFileError([Problem(place, f"not valid YAML ({getattr(exc, 'problem', exc)})")]) from None
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            [Problem(label, message=f"not valid YAML (not UTF-8 text: {exc.reason})")]
+        ) from None
     except OSError as exc:  # no permission to read it...
-        raise InputFileError([Problem(label, f"cannot be read ({exc.strerror})")]) from None
-    return model_from_dict(data, label)
+        raise InputFileError([Problem(label, message=f"cannot be read ({exc.strerror})")]) from None
+    return model_from_dict(parse_yaml(text, label), label)
 
 
 def model_from_dict(data: Any, label: str = "inventory") -> Model:
-    """Build a :class:`Model` from the mapping of a data file; all problems are collected."""
-    problems: list[Problem] = []
-    if not isinstance(data, Mapping):
-        raise InputFileError([Problem(label, "expected a mapping with name, parameters, activities")])
-    _unknown_keys(data, _TOP_KEYS, label, problems)
-    if data.get("format", FORMAT) != FORMAT:
-        problems.append(Problem(f"{label}, format", f"'{data.get('format')}' is not '{FORMAT}'"))
-    model = Model(str(data.get("name") or Path(label).stem), str(data.get("description") or ""))
-    model.info = dict(_mapping(data.get("info"), f"{label}, info", problems, "a mapping of field: text"))
-    sources = _mapping(data.get("sources"), f"{label}, sources", problems, "a mapping of key: reference")
-    if sources:
-        model.info["sources"] = dict(sources)
-    indicators = _sequence(data.get("indicators"), f"{label}, indicators", problems)
-    if not all(isinstance(code, str) for code in indicators):
-        problems.append(
-            Problem(f"{label}, indicators", f"expected indicator codes such as GWP, got {indicators}")
-        )
-    elif indicators:
-        model.info["indicators"] = list(indicators)
+    """Build a :class:`Model` from the mapping of a data file; all problems are collected.
 
-    for name, spec in _mapping(data.get("parameters"), f"{label}, parameters", problems).items():
-        where = f"{label}, parameters.{name}"
-        par = _record(where, problems, _parameter, str(name), spec, where)
-        if par is not None:
-            _record(where, problems, model.add_parameter, par)
-    for n, spec in enumerate(_sequence(data.get("flows"), f"{label}, flows", problems)):
-        where = f"{label}, flows[{n}]"
-        flow = _record(where, problems, _flow, spec, where)
-        if flow is not None:
-            _record(where, problems, model.add_flow, flow)
-    activities = _sequence(data.get("activities"), f"{label}, activities", problems)
-    if not activities:
-        problems.append(Problem(f"{label}, activities", "no activities"))
-    for n, spec in enumerate(activities):
-        where = f"{label}, activities[{n}]"
-        if isinstance(spec, Mapping) and spec.get("code"):
-            where = f"{label}, activities.{spec['code']}"
-        act = _record(where, problems, _activity, spec, where, problems)
-        if act is not None:
-            _record(where, problems, model.add_activity, act)
-    record_datasets(model, activities, data.get("parameters"))
-    fu = data.get("functional_unit")
-    if not isinstance(fu, Mapping) or "activity" not in fu:
-        expected = "expected {activity: CODE, amount: 1, unit: ...}"
-        problems.append(Problem(f"{label}, functional_unit", expected))
-    else:
-        where = f"{label}, functional_unit"
-        amount = _record(where, problems, _number, fu.get("amount", 1), "amount")
-        model.functional_unit = FunctionalUnit(
-            str(fu["activity"]),
-            1.0 if amount is None else amount,
-            str(fu.get("unit") or ""),
-            str(fu.get("description") or ""),
-        )
-    if problems:
-        raise InputFileError(problems)
-    return model
-
-
-def _parameter(name: str, spec: Any, where: str) -> Parameter:
-    if not isinstance(spec, Mapping):
-        spec = {"amount": spec}
-    if "dataset" in spec:  # a value of the reference datasets (lca.data.resolve)
-        from lca.data.resolve import dataset_parameter
-
-        return dataset_parameter(name, spec, where)
-    _unknown_keys(spec, _PARAMETER_KEYS, where)
-    if "amount" not in spec:
-        raise LcaError("missing 'amount' (a number or a formula)")
-    amount = _amount(spec["amount"])
-    uncertainty = _uncertainty(spec, amount, where)
-    return Parameter(
-        name,
-        amount,
-        str(spec.get("unit") or ""),
-        uncertainty,
-        str(spec.get("source") or ""),
-        str(spec.get("comment") or ""),
-    )
-
-
-def _exchange(spec: Any, where: str) -> Exchange:
-    if not isinstance(spec, Mapping):
-        raise LcaError("expected a mapping {input, amount, unit}")
-    _unknown_keys(spec, _EXCHANGE_KEYS, where)
-    for key in ("input", "amount"):
-        if key not in spec:
-            raise LcaError(f"missing '{key}'")
-    amount = _amount(spec["amount"])
-    return Exchange(
-        str(spec["input"]),
-        amount,
-        str(spec.get("unit") or ""),
-        _uncertainty(spec, amount, where),
-        _optional_amount(spec.get("lifetime")),
-        _optional_amount(spec.get("utilisation")),
-        str(spec.get("source") or ""),
-        str(spec.get("comment") or ""),
-    )
-
-
-def _activity(spec: Any, where: str, problems: list[Problem]) -> Activity:
-    if not isinstance(spec, Mapping):
-        raise LcaError("expected a mapping {code, name, phase, unit, exchanges}")
-    _unknown_keys(spec, _ACTIVITY_KEYS, where)
-    if not spec.get("code"):
-        raise LcaError("missing 'code'")
-    exchanges = []
-    for n, exc in enumerate(_sequence(spec.get("exchanges"), f"{where}.exchanges", problems)):
-        exc_where = f"{where}.exchanges[{n}]"
-        parsed = _record(exc_where, problems, _exchange, exc, exc_where)
-        if parsed is not None:
-            exchanges.append(parsed)
-    if spec.get("dataset"):  # taken from the reference datasets (lca.data.resolve)
-        from lca.data.resolve import dataset_activity
-
-        return dataset_activity(spec, exchanges, where)
-    phase = spec.get("phase")
-    return Activity(
-        code=str(spec["code"]),
-        name=str(spec.get("name") or spec["code"]),
-        phase=None if phase in (None, "", "background") else str(phase),
-        unit=str(spec.get("unit") or "unit"),
-        exchanges=exchanges,
-        location=str(spec.get("location") or ""),
-        production=_number(spec.get("production", 1.0), f"{where}.production"),
-        missing=_codes(spec.get("missing"), f"{where}.missing"),
-        source=str(spec.get("source") or ""),
-        comment=str(spec.get("comment") or ""),
-    )
+    See :func:`lca.io.yaml_read.read_model`.
+    """
+    return read_model(data, label)
 
 
 def record_datasets(model: Model, activities: list[Any], parameters: Any) -> None:
@@ -231,20 +77,6 @@ def record_datasets(model: Model, activities: list[Any], parameters: Any) -> Non
         from lca.data import version
 
         model.info["datasets"] = {"version": version(), "entries": refs}
-
-
-def _flow(spec: Any, where: str) -> Flow:
-    if not isinstance(spec, Mapping) or not spec.get("code"):
-        raise LcaError("expected a mapping {code, name, unit, factors}")
-    _unknown_keys(spec, _FLOW_KEYS, where)
-    factors = {str(k): _number(v, f"{where}.factors.{k}") for k, v in (spec.get("factors") or {}).items()}
-    return Flow(
-        str(spec["code"]),
-        str(spec.get("name") or spec["code"]),
-        str(spec.get("unit") or ""),
-        factors,
-        str(spec.get("source") or ""),
-    )
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -326,96 +158,6 @@ def dump_model(model: Model, path: str | os.PathLike[str]) -> None:
     """Write ``model`` as a data file, atomically (temporary file, then rename)."""
     text = yaml.safe_dump(model_to_dict(model), sort_keys=False, allow_unicode=True, width=100)
     write_atomic(path, text.encode("utf-8"))
-
-
-# -- helpers ---------------------------------------------------------------------------------
-def _record(where: str, problems: list[Problem], build: Callable[..., T], *args: Any) -> T | None:
-    """Call ``build(*args)``; a problem it raises is collected under ``where``."""
-    try:
-        return build(*args)
-    except InputFileError as exc:
-        problems.extend(exc.problems)
-    except LcaError as exc:
-        message = str(exc)
-        rest = message.removeprefix(where)
-        if rest.startswith(".") and ": " in rest:  # already located in a field: where.production
-            field, message = rest.split(": ", 1)
-            problems.append(Problem(where + field, message))
-        else:
-            problems.append(Problem(where, message.removeprefix(f"{where}: ")))
-    return None
-
-
-def _unknown_keys(
-    spec: Mapping[str, Any], known: set[str], where: str, problems: list[Problem] | None = None
-) -> None:
-    unknown = sorted(str(k) for k in spec if k not in known)
-    if not unknown:
-        return
-    message = f"unknown field(s) {', '.join(unknown)}; expected some of {', '.join(sorted(known))}"
-    if problems is None:
-        raise LcaError(message)
-    problems.append(Problem(where, message))
-
-
-def _mapping(
-    value: Any, where: str, problems: list[Problem], expected: str = "a mapping of name: {amount, unit, ...}"
-) -> Mapping[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        problems.append(Problem(where, f"expected {expected}"))
-        return {}
-    return value
-
-
-def _sequence(value: Any, where: str, problems: list[Problem]) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        problems.append(Problem(where, "expected a list"))
-        return []
-    return value
-
-
-def _amount(value: Any) -> float | str:
-    if isinstance(value, bool) or value is None:
-        raise LcaError(f"amount {value!r} is not a number or a formula")
-    if isinstance(value, int | float):
-        return float(value)
-    return str(value)
-
-
-def _optional_amount(value: Any) -> float | str | None:
-    return None if value is None else _amount(value)
-
-
-def _codes(value: Any, where: str) -> tuple[str, ...]:
-    """Indicator codes listed in a data file (``missing: [WATER]``)."""
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
-        raise LcaError(f"{where}: {value!r} is not a list of indicator codes, e.g. [WATER]")
-    return tuple(value)
-
-
-def _number(value: Any, where: str) -> float:
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        return float(value)
-    except (TypeError, ValueError):
-        raise LcaError(f"{where}: {value!r} is not a number") from None
-
-
-def _uncertainty(spec: Mapping[str, Any], amount: float | str, where: str) -> Uncertainty | None:
-    fields = {k: v for k, v in spec.items() if k in _SPEC_KEYS}
-    if not fields:
-        return None
-    central = amount if isinstance(amount, float) else float("nan")
-    if not isinstance(amount, float) and fields.get("distribution") not in (None, "fixed", 1):
-        raise LcaError("a formula amount takes its uncertainty from its parameters; remove its distribution")
-    return Uncertainty.from_spec(fields, central, where)
 
 
 def _spec(uncertainty: Uncertainty | None) -> dict[str, Any]:

@@ -59,6 +59,15 @@ class Row:
 
 
 @dataclass
+class Located:
+    """A record and the sheet row it came from (``record`` is None for a broken row)."""
+
+    record: Any
+    sheet: Sheet
+    row: Row
+
+
+@dataclass
 class Sheet:
     """A table sheet: header columns (name -> letter) and its non-empty data rows."""
 

@@ -20,9 +20,8 @@ from typing import Any
 from lca.data import catalogue
 from lca.data.resolve import dataset_activity, dataset_parameter
 from lca.errors import DataNotFound, LcaError
-from lca.io.datafile import ACTIVITY_FIELDS
-from lca.io.excel_cells import Problems, Row, Sheet
-from lca.io.excel_check import Located
+from lca.io.excel_cells import Located, Problems, Row, Sheet
+from lca.io.yaml_read import ACTIVITY_FIELDS
 from lca.model.records import Model, Parameter, suggest
 
 #: Cells a Parameters row may fill beside ``dataset`` (the entry gives amount, unit, range, source).

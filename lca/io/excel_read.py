@@ -1,14 +1,14 @@
 """Read an inventory workbook into a :class:`~lca.model.records.Model`, locating every problem.
 
-Three passes, each collecting problems as ``file, Sheet!Cell: what was found; expected``:
+Two passes, each collecting problems as ``file, Sheet!Cell: what was found; expected``:
 
-1. cells: sheets and columns present, each cell of the kind its column expects
-   (:mod:`lca.io.excel_cells`);
-2. records: duplicate codes, unknown activities and indicators, phases, distributions;
-3. compilation: parameters, units, formulas, lifetimes and utilisations are checked row by
-   row with :func:`lca.compile.compile_parameters` and :func:`lca.compile.compile_exchange`
-   (the rules of :func:`lca.compile.build_matrices`, not a copy of them), and each error is
-   put back on the cell of the field at fault.
+1. cells and rows: sheets and columns present, each cell of the kind its column expects
+   (:mod:`lca.io.excel_cells`), required cells filled, codes used once, uncertainty fields
+   read by :meth:`~lca.model.uncertainty.Uncertainty.from_spec`; each row becomes a record
+   and the reader remembers its row;
+2. the model's rules: :func:`lca.compile.check` (the same rules as for a YAML data file)
+   returns its problems with their place (which record) and field, and each is put on the
+   cell of that record's row and that field's column.
 """
 
 from __future__ import annotations
@@ -17,18 +17,31 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from lca.errors import LcaError
-from lca.indicators import default_indicators, registered_indicators
+from lca.errors import InputFileError, LcaError, Place, Problem, problems_of
 from lca.io.datafile import record_datasets
-from lca.io.excel_cells import Problems, Row, Sheet, check_file, read_sheets, typed
-from lca.io.excel_check import AT, Located, check_exchanges, check_parameters, read_uncertainty, strip_where
+from lca.io.excel_cells import Located, Problems, Row, Sheet, check_file, read_sheets, typed
 from lca.io.excel_datasets import DatasetRow, expand_datasets, read_dataset_parameter
-from lca.io.excel_layout import MODEL_FIELDS, PHASE_CHOICES, REQUIRED_SHEETS, SHEETS
-from lca.model.formulas import is_number
-from lca.model.records import PHASES, Activity, Exchange, Flow, FunctionalUnit, Model, Parameter, suggest
-from lca.units import parse_unit
+from lca.io.excel_layout import MODEL_FIELDS, PEDIGREE, REQUIRED_SHEETS, SHEETS
+from lca.model.records import Activity, Exchange, Flow, FunctionalUnit, Model, Parameter, suggest
+from lca.model.uncertainty import Uncertainty
+
+#: Uncertainty columns of a row (the stats_arrays fields loc, scale, shape, negative have none).
+SPEC_COLUMNS = ("distribution", "gsd", "sigma", "sd", "min", "max", "mode", "basic_variance")
+#: The column of a problem's field, where it is not the column of the same name.
+_COLUMN_OF = {
+    "pedigree": "reliability",
+    "loc": "distribution",
+    "scale": "distribution",
+    "id": "distribution",
+    "shape": "distribution",
+    "negative": "distribution",
+}
+#: Model sheet rows of the functional unit's fields.
+_FU_ROWS = {
+    "activity": "functional_unit.activity",
+    "amount": "functional_unit.amount",
+    "unit": "functional_unit.unit",
+}
 
 
 def load_workbook_model(path: str | os.PathLike[str]) -> Model:
@@ -39,6 +52,8 @@ def load_workbook_model(path: str | os.PathLike[str]) -> Model:
     InputFileError
         Listing every problem found, each as ``file, Sheet!Cell: message``.
     """
+    from lca.compile import check
+
     path = Path(path)
     check_file(path)
     problems = Problems(path.name)
@@ -50,24 +65,67 @@ def load_workbook_model(path: str | os.PathLike[str]) -> Model:
             )
     if any(name not in sheets or not sheets[name].letters for name in REQUIRED_SHEETS):
         problems.raise_if_any()
-    return _Reader(sheets, problems).model()
+    reader = _Reader(sheets, problems)
+    model = reader.model()
+    for problem in check(model, reader.unreadable):
+        problems.items.append(reader.locate(problem))
+    problems.raise_if_any()
+    return model
 
 
 class _Reader:
+    """Rows -> records, with the row of each record (``places``) for locating problems."""
+
     def __init__(self, sheets: dict[str, Sheet], problems: Problems):
         self.sheets, self.problems = sheets, problems
+        self.places: dict[Place, tuple[str, int]] = {}  # record -> (sheet, row)
+        self.dataset_cells: dict[str, tuple[str, int]] = {}  # dataset activity -> its row
+        self.flow_rows: dict[tuple[str, str], int] = {}  # (flow, indicator) -> Flows row
+        self.unreadable: set[str] = set()
         self.dataset_rows: list[DatasetRow] = []  # activities to expand (lca.data.resolve)
         self.dataset_parameters: dict[str, dict[str, Any]] = {}
-        # as lca.compile: the model's listed indicators, else the default ones
-        self.registered = {i.code: i.unit_text for i in registered_indicators()}
-        self.indicator_units = {i.code: i.unit_text for i in default_indicators()}
+        self.fu_cells: dict[str, str] = {}
 
+    # -- locating ---------------------------------------------------------------------------------
+    def locate(self, problem: Problem) -> Problem:
+        """Put a model problem on the cell of its record's row and its field's column."""
+        place, field = problem.where, problem.field
+        if not isinstance(place, Place):
+            return problem
+        coord = self._cell(place, field, problem)
+        return problem.located(f"{self.problems.label}, {coord}")
+
+    def _cell(self, place: Place, field: str, problem: Problem) -> str:
+        if place.kind == "functional_unit":
+            key = _FU_ROWS.get(field, "functional_unit.activity")
+            return f"Model!{self.fu_cells.get(key, self.fu_cells.get('functional_unit.activity', 'B1'))}"
+        if place.kind == "model":
+            if field == "activities":
+                return "Activities!A2"
+            return f"Model!{self.fu_cells.get(field, 'A1')}"
+        if place.kind == "flow" and field.startswith("factors."):
+            indicator = field.split(".", 1)[1]
+            row = self.flow_rows.get((place.key, indicator))
+            column = "indicator" if problem.value == indicator else "factor"
+            if row is not None:
+                return f"Flows!{self.sheets['Flows'].coord(column, row)}"
+        found = self.places.get(place)
+        if found is None and place.kind == "exchange":
+            found = self.dataset_cells.get(place.key)
+            field = "dataset"
+        if found is None:
+            return {"parameter": "Parameters!A1", "activity": "Activities!A1", "flow": "Flows!A1"}.get(
+                place.kind, "Exchanges!A1"
+            )
+        sheet_name, row = found
+        sheet = self.sheets[sheet_name]
+        column = _COLUMN_OF.get(field, field) or ("name" if place.kind == "parameter" else "code")
+        return f"{sheet_name}!{sheet.coord(column, row)}"
+
+    # -- the workbook -----------------------------------------------------------------------------
     def model(self) -> Model:
         """The inventory of the workbook's sheets (problems are collected, not raised)."""
         model = self._model_sheet()
-        if model.info.get("indicators"):
-            listed = model.info["indicators"]
-            self.indicator_units = {c: self.registered[c] for c in listed if c in self.registered}
         if "Sources" in self.sheets:
             rows = self._rows_of("Sources", ("key", "reference"))
             sources = {str(k): str(v or "") for k, v in rows if k is not None}
@@ -81,30 +139,43 @@ class _Reader:
             self.problems.add(
                 "Activities", "A2", "empty workbook: no activities (one row per activity from row 2)"
             )
-        self._unique(params, "Parameters", "name", "parameter name")
-        self._unique(activities, "Activities", "code", "activity code")
-        self.bad_parameters = {str(p.row.value("name")) for p in params if not p.row.ok}
-        for p in params:
-            if p.row.ok and p.record.name not in model.parameters:
-                model.parameters[p.record.name] = p.record
-        model.flows = {f.code: f for f in flows}
-        for a in activities:
-            if a.record is not None and a.record.code not in model.activities:
-                model.activities[a.record.code] = a.record
-        self.bad_activities = {str(r.row.value("code")) for r in activities if not r.row.ok}
+            self.unreadable.add("<activities>")
+        for r in params:
+            self._add(r, model.parameters, "Parameters", "name", "parameter name", "parameter")
+        model.flows = flows
+        for r in activities:
+            self._add(r, model.activities, "Activities", "code", "activity code", "activity")
         self._attach(exchanges, model)
-        self.dataset_rows = expand_datasets(
-            self.dataset_rows, exchanges, model, self.bad_activities, self.problems
-        )
+        bad = {str(r.row.value("code")) for r in activities if not r.row.ok}
+        self.dataset_rows = expand_datasets(self.dataset_rows, exchanges, model, bad, self.problems)
+        for code in bad:  # rows that could not be read, datasets that could not be expanded
+            model.activities.pop(code, None)
+        self.unreadable |= bad
+        for d in self.dataset_rows:
+            self.dataset_cells[d.spec["code"]] = ("Activities", d.row.number)
+        self._index_exchanges(model, exchanges)
         record_datasets(model, [d.spec for d in self.dataset_rows], self.dataset_parameters)
-        self._check_functional_unit(model)
-        failed = set(self.bad_parameters)
-        compiled = check_parameters(params, model, failed, self.problems)
-        check_exchanges(exchanges, model, compiled, failed, self.indicator_units, self.problems)
-        self.problems.raise_if_any()
         return model
 
-    # -- sheets --------------------------------------------------------------------------------
+    def _add(self, r: Located, into: dict[str, Any], sheet: str, column: str, what: str, kind: str) -> None:
+        """A row's record into the model, a code used twice refused at its cell."""
+        cell = r.row.cells.get(column)
+        key = None if cell is None else str(cell.value)
+        if r.record is None:
+            if key is not None:
+                self.unreadable.add(key)
+            return
+        if key in into or Place(kind, key) in self.places:
+            first = self.places.get(Place(kind, key), (sheet, 0))[1]
+            first_cell = self.sheets[sheet].coord(column, first)
+            self.problems.add(
+                sheet, cell.coord, f"{what} '{key}' is used twice (first at {sheet}!{first_cell})"
+            )
+            self.unreadable.add(key)  # which of the two a reference means is not known
+            return
+        into[key] = r.record
+        self.places[Place(kind, key)] = (sheet, r.row.number)
+
     def _rows_of(self, sheet_name: str, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
         sheet = self.sheets[sheet_name]
         columns = {c.name: c for c in SHEETS[sheet_name]}
@@ -126,11 +197,8 @@ class _Reader:
                         sheet_name, sheet.coord(c.name, row.number), f"empty '{c.name}'; it is required"
                     )
                     row.ok = False
-            if not row.ok:
-                located.append(Located(None, sheet, row))
-                continue
-            record = build(values, sheet, row)
-            located.append(Located(record, sheet, row))
+            record = build(values, sheet, row) if row.ok else None
+            located.append(Located(record if row.ok else None, sheet, row))
         return located
 
     def _model_sheet(self) -> Model:
@@ -172,33 +240,35 @@ class _Reader:
         model = Model(str(name or ""), str(fields.get("description", ("", ""))[0] or ""))
         self.fu_cells = {k: c for k, (_, c) in fields.items()}
         activity = fields.get("functional_unit.activity", (None, ""))[0]
-        if activity is not None:
-            amount, coord = fields.get("functional_unit.amount", (1.0, ""))
-            if amount is None or not is_number(amount) or float(amount) <= 0:
-                self.problems.add("Model", coord, f"functional unit amount {amount!r}; expected a number > 0")
-                amount = 1.0
+        if activity is None:
+            self.unreadable.add("<functional_unit>")
+        else:
+            amount = fields.get("functional_unit.amount", (1.0, ""))[0]
             model.functional_unit = FunctionalUnit(
                 str(activity).strip(),
-                float(amount),
+                _model_number(amount),
                 str(fields.get("functional_unit.unit", ("", ""))[0] or "").strip(),
                 str(fields.get("functional_unit.description", ("", ""))[0] or ""),
             )
         if "indicators" in fields:
-            value, coord = fields["indicators"]
-            codes = [c.strip() for c in str(value or "").split(",") if c.strip()]
-            for code in codes:
-                if code not in self.registered:
-                    self.problems.add(
-                        "Model",
-                        coord,
-                        f"indicator '{code}' is not registered{suggest(code, self.registered)}",
-                    )
+            codes = [c.strip() for c in str(fields["indicators"][0] or "").split(",") if c.strip()]
             if codes:
                 model.info["indicators"] = codes
-        for key, (value, _) in fields.items():
+        for key, (value, coord) in fields.items():
             if key.startswith("info."):
-                model.info[key[5:]] = _info_value(value)
+                model.info[key[5:]] = self._info_value(value, coord)
         return model
+
+    def _info_value(self, value: Any, coord: str) -> Any:
+        """A free-text info cell; a list or mapping written in YAML flow style is read as one."""
+        if isinstance(value, str) and value[:1] in "[{":
+            from lca.io.yaml_read import parse_yaml
+
+            try:
+                return parse_yaml(value, self.problems.label)
+            except InputFileError:
+                return value
+        return value
 
     # -- records ---------------------------------------------------------------------------------
     def _parameter(self, v: dict[str, Any], sheet: Sheet, row: Row) -> Parameter | None:
@@ -213,45 +283,20 @@ class _Reader:
             )
             row.ok = False
             return None
-        uncertainty = read_uncertainty(v, sheet, row, self.problems)
+        uncertainty = self._uncertainty(v, sheet, row)
+        if not row.ok:
+            return None
         return Parameter(
             v["name"], v["amount"], v["unit"] or "", uncertainty, v["source"] or "", v["comment"] or ""
         )
 
     def _activity(self, v: dict[str, Any], sheet: Sheet, row: Row) -> Activity | None:
         phase = v["phase"]
-        if phase is not None and phase.lower() not in PHASE_CHOICES:
-            self.problems.add(
-                sheet.name,
-                sheet.coord("phase", row.number),
-                f"phase '{phase}' is not one of {', '.join(PHASE_CHOICES)}{suggest(phase, PHASE_CHOICES)}",
-            )
-            row.ok = False
+        phase = None if phase is None or phase.lower() == "background" else phase
         production = 1.0 if v["production"] is None else v["production"]
-        if not production > 0:
-            self.problems.add(
-                sheet.name,
-                sheet.coord("production", row.number),
-                f"production {production:g}; expected a number > 0",
-            )
-            row.ok = False
         missing = tuple(c.strip() for c in (v["missing"] or "").split(",") if c.strip())
-        for code in missing:
-            if code not in self.indicator_units:
-                self.problems.add(
-                    sheet.name,
-                    sheet.coord("missing", row.number),
-                    f"indicator '{code}' is not registered{suggest(code, self.indicator_units)}",
-                )
-                row.ok = False
         unit = v["unit"] or "unit"
-        try:
-            parse_unit(unit, "")
-        except LcaError as exc:
-            self.problems.add(sheet.name, sheet.coord("unit", row.number), strip_where(exc, ""))
-            row.ok = False
-        phase = None if phase is None or phase.lower() not in PHASES else phase.lower()
-        if v.get("dataset") is not None and row.ok:
+        if v.get("dataset") is not None:
             record = {**v, "phase": phase, "production": production, "missing": list(missing)}
             self.dataset_rows.append(DatasetRow.of(record, sheet, row))
         return Activity(
@@ -268,7 +313,9 @@ class _Reader:
         )
 
     def _exchange(self, v: dict[str, Any], sheet: Sheet, row: Row) -> Exchange | None:
-        uncertainty = read_uncertainty(v, sheet, row, self.problems)
+        uncertainty = self._uncertainty(v, sheet, row)
+        if not row.ok:
+            return None
         return Exchange(
             v["input"],
             v["amount"],
@@ -280,131 +327,122 @@ class _Reader:
             v["comment"] or "",
         )
 
-    def _flows(self) -> list[Flow]:
+    def _uncertainty(self, v: dict[str, Any], sheet: Sheet, row: Row) -> Uncertainty | None:
+        """The uncertainty of a row's amount (:meth:`Uncertainty.from_spec`); problems on their cells."""
+        spec = {k: v[k] for k in SPEC_COLUMNS if v.get(k) is not None}
+        scores = [v.get(p) for p in PEDIGREE]
+        if any(s is not None for s in scores):
+            if any(s is None for s in scores):
+                first = PEDIGREE[scores.index(None)]
+                self.problems.add(
+                    sheet.name,
+                    sheet.coord(first, row.number),
+                    f"empty pedigree score '{first}'; give all five scores (1 to 5) or none",
+                )
+                row.ok = False
+                return None
+            spec["pedigree"] = scores
+        if not spec:
+            return None
+        if isinstance(spec.get("distribution"), float):
+            spec["distribution"] = (
+                int(spec["distribution"]) if spec["distribution"].is_integer() else spec["distribution"]
+            )
+        amount = v["amount"]
+        if not isinstance(amount, float):
+            if set(spec) == {"distribution"} and str(spec["distribution"]).lower() in ("fixed", "1"):
+                return None
+            self.problems.add(
+                sheet.name,
+                sheet.coord("distribution", row.number),
+                "a formula amount takes its uncertainty from its parameters; remove its distribution fields",
+            )
+            row.ok = False
+            return None
+        try:
+            return Uncertainty.from_spec(spec, amount)
+        except LcaError as exc:
+            for p in problems_of(exc):
+                column = _COLUMN_OF.get(p.field, p.field) or "distribution"
+                if column == "mode" and "mode" not in spec:
+                    column = "amount"  # the amount is the mode
+                if column not in sheet.letters:
+                    column = "distribution"
+                self.problems.add(sheet.name, sheet.coord(column, row.number), p.describe())
+            row.ok = False
+            return None
+
+    def _flows(self) -> dict[str, Flow]:
         flows: dict[str, Flow] = {}
         for located in self._records("Flows", lambda v, s, r: v):
-            if not located.row.ok:
-                continue
             v, sheet, row = located.record, located.sheet, located.row
-            flow = flows.setdefault(
-                v["code"], Flow(v["code"], v["name"] or v["code"], v["unit"] or "", {}, v["source"] or "")
-            )
-            if v["code"] in self.indicator_units:
+            if v is None:
+                if row.value("code") is not None:
+                    self.unreadable.add(str(row.value("code")))
+                continue
+            code = v["code"]
+            flow = flows.get(code)
+            if flow is None:
+                flow = flows[code] = Flow(code, v["name"] or code, v["unit"] or "", {}, v["source"] or "")
+                self.places[Place("flow", code)] = ("Flows", row.number)
+            elif (v["unit"] or "") != flow.unit:
+                first = self.places[Place("flow", code)][1]
                 self.problems.add(
                     "Flows",
-                    sheet.coord("code", row.number),
-                    f"flow '{v['code']}' has the code of an indicator",
+                    sheet.coord("unit", row.number),
+                    f"flow '{code}' has unit '{v['unit']}' here and '{flow.unit}' on row {first}; "
+                    "a flow has one unit",
                 )
-            try:
-                parse_unit(flow.unit, "")
-            except LcaError as exc:
-                self.problems.add("Flows", sheet.coord("unit", row.number), strip_where(exc, ""))
+                continue
             if v["indicator"] is not None:
-                if v["indicator"] not in self.indicator_units:
-                    self.problems.add(
-                        "Flows",
-                        sheet.coord("indicator", row.number),
-                        f"indicator '{v['indicator']}' is not registered"
-                        f"{suggest(v['indicator'], self.indicator_units)}",
-                    )
-                elif v["factor"] is None:
+                if v["factor"] is None:
                     self.problems.add(
                         "Flows", sheet.coord("factor", row.number), "empty factor; expected a number"
                     )
+                elif v["indicator"] in flow.factors:
+                    self.problems.add(
+                        "Flows",
+                        sheet.coord("indicator", row.number),
+                        f"flow '{code}' has two factors for '{v['indicator']}'; keep one",
+                    )
                 else:
                     flow.factors[v["indicator"]] = v["factor"]
-        return list(flows.values())
+                    self.flow_rows[(code, v["indicator"])] = row.number
+        return flows
 
-    # -- checks across records -----------------------------------------------------------------
-    def _unique(self, located: list[Located], sheet_name: str, column: str, what: str) -> None:
-        seen: dict[str, str] = {}
-        for r in located:
-            cell = r.row.cells.get(column)
-            if cell is None or r.record is None:
-                continue
-            key = str(cell.value)
-            if key in seen:
-                self.problems.add(
-                    sheet_name,
-                    cell.coord,
-                    f"{what} '{key}' is used twice (first at {sheet_name}!{seen[key]})",
-                )
-                r.row.ok = False
-            else:
-                seen[key] = cell.coord
-        for r in located:
-            if r.record is not None and isinstance(r.record, Parameter) and not r.record.name.isidentifier():
-                self.problems.add(
-                    sheet_name,
-                    r.sheet.coord("name", r.row.number),
-                    f"parameter name '{r.record.name}' is not an identifier (letters, digits, _; no spaces)",
-                )
-                r.row.ok = False
-
+    # -- exchanges --------------------------------------------------------------------------------
     def _attach(self, exchanges: list[Located], model: Model) -> None:
-        known = list(model.activities) + list(model.flows) + list(self.indicator_units)
+        """Each exchange row to its consuming activity (an unknown consumer at its cell)."""
         for r in exchanges:
-            if r.record is None:
+            consumer = r.row.value("activity")
+            if r.record is None or consumer is None:
                 continue
-            consumer = str(r.row.value("activity"))
-            exc: Exchange = r.record
-            if consumer in self.bad_activities:
-                r.row.ok = False
-            elif consumer not in model.activities:
+            consumer = str(consumer)
+            if consumer in model.activities:
+                model.activities[consumer].exchanges.append(r.record)
+            elif consumer not in self.unreadable:
                 self.problems.add(
                     "Exchanges",
                     r.sheet.coord("activity", r.row.number),
                     f"no activity '{consumer}' in the Activities sheet{suggest(consumer, model.activities)}",
                 )
-                r.row.ok = False
-            if exc.input in self.bad_activities:
-                r.row.ok = False
-            elif exc.input not in known:
-                self.problems.add(
-                    "Exchanges",
-                    r.sheet.coord("input", r.row.number),
-                    f"'{exc.input}' is not an activity, a flow or an indicator{suggest(exc.input, known)}",
-                )
-                r.row.ok = False
-            elif exc.input in model.activities and (
-                exc.input in model.flows or exc.input in self.indicator_units
-            ):
-                self.problems.add(
-                    "Exchanges",
-                    r.sheet.coord("input", r.row.number),
-                    f"'{exc.input}' is both an activity and a flow; rename one",
-                )
-                r.row.ok = False
-            if consumer in model.activities:
-                model.activities[consumer].exchanges.append(exc)
 
-    def _check_functional_unit(self, model: Model) -> None:
-        fu = model.functional_unit
-        if fu is None:
-            return
-        coord = self.fu_cells.get("functional_unit.activity", "B1")
-        if fu.activity not in model.activities and fu.activity not in self.bad_activities:
-            self.problems.add(
-                "Model",
-                coord,
-                f"functional unit activity '{fu.activity}' is not in the Activities sheet"
-                f"{suggest(fu.activity, model.activities)}",
-            )
-        elif fu.unit and fu.activity in model.activities:
-            try:
-                from lca.units import conversion_factor
-
-                conversion_factor(
-                    parse_unit(fu.unit, AT), parse_unit(model.activities[fu.activity].unit, AT), AT
-                )
-            except LcaError as exc:
-                self.problems.add("Model", self.fu_cells["functional_unit.unit"], strip_where(exc, AT))
+    def _index_exchanges(self, model: Model, exchanges: list[Located]) -> None:
+        """The row of each exchange of the model (dataset exchanges point at their activity's row)."""
+        rows: dict[int, int] = {id(r.record): r.row.number for r in exchanges if r.record is not None}
+        for act in model.activities.values():
+            for n, exc in enumerate(act.exchanges):
+                if id(exc) in rows:
+                    self.places[Place("exchange", act.code, n)] = ("Exchanges", rows[id(exc)])
 
 
-def _info_value(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            return yaml.safe_load(value)
-        except yaml.YAMLError:
-            return value
-    return value
+def _model_number(value: Any) -> Any:
+    """A Model sheet number (text '2' read as 2); other text kept for the rules to refuse."""
+    if value is None:
+        return 1.0
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return value

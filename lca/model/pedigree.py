@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from lca.errors import UncertaintyError
+from lca.errors import Place, Problem, UncertaintyError
 
 #: Order of the five scores, as in ecoinvent and Brightway.
 PEDIGREE_FIELDS = (
@@ -37,17 +37,20 @@ PEDIGREE_VARIANCES: dict[str, tuple[float, float, float, float, float]] = {
     "further technological correlation": (0.0, 0.0006, 0.008, 0.04, 0.12),
 }
 
-#: Basic variances used with ecoinvent v3 (converted from v2's GSD^2 by (ln U / 2)^2).
+#: Basic variances used with ecoinvent v3, converted from the basic uncertainty factors U
+#: (= GSD^2) of ecoinvent v2 by (ln U / 2)^2 (Weidema et al. 2013, section 10.2, table
+#: 10.4): U = 1.05 for energy, materials and combustion CO2 (0.000595), 2.0 for transport
+#: services (0.1201) and 3.0 for infrastructure (0.3017).
 BASIC_VARIANCES = {
     "energy": 0.0006,
     "materials": 0.0006,
     "combustion CO2": 0.0006,
-    "transport": 0.04,
+    "transport": 0.12,
     "infrastructure": 0.3,
 }
 
 
-def check_scores(scores: Sequence[int], where: str) -> tuple[int, int, int, int, int]:
+def check_scores(scores: Sequence[int], where: Place | str) -> tuple[int, int, int, int, int]:
     """Check five integer scores from 1 to 5; the error names ``where``.
 
     Examples
@@ -56,24 +59,31 @@ def check_scores(scores: Sequence[int], where: str) -> tuple[int, int, int, int,
     (2, 3, 1, 2, 4)
     >>> check_scores("23124", "grid")
     Traceback (most recent call last):
-    lca.errors.UncertaintyError: grid: pedigree is '23124', expected a list of 5 scores, e.g. [2, 3, 1, 2, 4]
+    lca.errors.UncertaintyError: grid pedigree: '23124' is not a list of 5 scores, e.g. [2, 3, 1, 2, 4]
     """
+    expected = "a list of 5 scores, e.g. [2, 3, 1, 2, 4]"
     if isinstance(scores, str | bytes) or not isinstance(scores, Iterable):
-        raise UncertaintyError(
-            f"{where}: pedigree is {scores!r}, expected a list of 5 scores, e.g. [2, 3, 1, 2, 4]"
-        )
+        raise UncertaintyError(_problem(where, scores, expected, f"{scores!r} is not {expected}"))
     values = tuple(scores)
     if len(values) != 5:
-        raise UncertaintyError(
-            f"{where}: pedigree needs 5 scores ({', '.join(PEDIGREE_FIELDS)}), got {len(values)}"
-        )
+        message = f"{len(values)} scores given; expected 5 ({', '.join(PEDIGREE_FIELDS)})"
+        raise UncertaintyError(_problem(where, list(values), expected, message))
     for field, score in zip(PEDIGREE_FIELDS, values, strict=True):
         if isinstance(score, bool) or not isinstance(score, int | float) or score not in range(1, 6):
-            raise UncertaintyError(f"{where}: pedigree {field} score is {score!r}, expected 1 to 5")
+            message = f"{field} score is {score!r}; expected 1 to 5"
+            raise UncertaintyError(_problem(where, list(values), "scores from 1 to 5", message))
     return tuple(int(s) for s in values)  # type: ignore[return-value]
 
 
-def pedigree_sigma(scores: Sequence[int], basic_variance: float = 0.0006, where: str = "pedigree") -> float:
+def _problem(where: Place | str, value: object, expected: str, message: str) -> Problem:
+    return Problem(
+        where, field="pedigree", value=value, expected=expected, message=message, error=UncertaintyError
+    )
+
+
+def pedigree_sigma(
+    scores: Sequence[int], basic_variance: float = 0.0006, where: Place | str = "pedigree"
+) -> float:
     """Sigma of ln(x) from five pedigree scores and a basic variance (ecoinvent v3).
 
     Parameters
@@ -87,7 +97,11 @@ def pedigree_sigma(scores: Sequence[int], basic_variance: float = 0.0006, where:
     """
     checked = check_scores(scores, where)
     if not basic_variance >= 0:
-        raise UncertaintyError(f"{where}: basic variance is {basic_variance}, expected >= 0")
+        raise UncertaintyError(
+            Problem(
+                where, field="basic_variance", value=basic_variance, expected=">= 0", error=UncertaintyError
+            )
+        )
     total = basic_variance + sum(
         PEDIGREE_VARIANCES[field][score - 1] for field, score in zip(PEDIGREE_FIELDS, checked, strict=True)
     )

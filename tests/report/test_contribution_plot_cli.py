@@ -79,8 +79,12 @@ def test_cli_report_bad_input_leaves_nothing(tmp_path, capsys):
     out = tmp_path / "out.html"
     assert main(["report", str(bad), "--out", str(out)]) == 2
     err = capsys.readouterr().err.splitlines()
-    # the file lacks a functional unit: the first problem found, located, on one line
-    assert err == ["error: bad.yaml, functional_unit: expected {activity: CODE, amount: 1, unit: ...}"]
+    # every problem, located, one line each: a phase that is not one, and no functional unit
+    assert err == [
+        "error: bad.yaml, activities.a.phase: 'nowhere' is not a life-cycle phase",
+        "error: bad.yaml, functional_unit: the model has no functional unit; "
+        "expected {activity: CODE, amount: 1, unit: ...}",
+    ]
     assert not out.exists() and list(tmp_path.iterdir()) == [bad]
 
 
