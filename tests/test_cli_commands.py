@@ -107,6 +107,22 @@ def test_practitioners_phase_names_suggest_ours(text, phase):
     assert suggest_phase(text) == phase
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"), [("use", "deployment"), ("Use Phase", "deployment"), ("disposal", "end_of_life")]
+)
+def test_an_inventory_with_a_practitioner_s_phase_name_gets_ours_suggested(tmp_path, capsys, written, meant):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "format: lca-inventory/1\nname: x\nfunctional_unit: {activity: job, amount: 1, unit: run}\n"
+        f"activities:\n  - {{code: job, name: job, phase: {written}, unit: run}}\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: p.yaml, activities.job.phase: '{written}' is not a life-cycle phase; did you mean '{meant}'?\n"
+    )
+
+
 def test_every_synonym_names_a_phase_and_nonsense_suggests_nothing():
     assert set(PHASE_SYNONYMS.values()) <= set(PHASES)
     assert suggest_phase("banana") is None and suggest_phase("") is None
