@@ -24,9 +24,11 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pint
@@ -34,9 +36,13 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from lca.compile import Matrices, build_matrices
-from lca.errors import InventoryError
+from lca.errors import InventoryError, LcaWarning, Place, Problem
 from lca.model.records import BACKGROUND, PHASES, Model
 from lca.units import Q_, format_unit
+
+#: A technosphere whose condition number (rows and columns scaled to 1) is above this is
+#: refused: its solution could carry relative errors up to about cond x 2.2e-16 (2e-4).
+MAX_CONDITION = 1e12
 
 
 class Solver:
@@ -50,14 +56,20 @@ class Solver:
 
     def __init__(self, matrices: Matrices):
         self.matrices = matrices
-        self._lu = _factorise(matrices.technosphere, "technosphere")
+        self._lu = factorise(matrices.technosphere, "technosphere", matrices.activities)
         self._unit_background = _background_unit_impacts(matrices)
 
     def supply(self, demand: np.ndarray) -> np.ndarray:
-        """Scaling vector ``s`` with ``A s = demand``."""
+        """Scaling vector ``s`` with ``A s = demand``.
+
+        A negative supply (a loop that consumes more than it makes, or a negative exchange
+        that is not a waste or an avoided product) is computed, with an :class:`LcaWarning`
+        naming the activities.
+        """
         supply = self._lu.solve(np.asarray(demand, dtype=float))
         if not np.all(np.isfinite(supply)):
             raise InventoryError("the technosphere has no finite solution for this demand")
+        _warn_negative(self.matrices, supply)
         return supply
 
     def unit_impacts(self) -> np.ndarray:
@@ -202,15 +214,122 @@ def _check_finite(m: Matrices, direct: np.ndarray, attributed: np.ndarray) -> No
             )
 
 
-def _factorise(matrix: sp.spmatrix, what: str):
+def factorise(matrix: sp.spmatrix, what: str, labels: Sequence[str]) -> spla.SuperLU:
+    """Sparse LU of a technosphere, refused when it is singular or nearly so.
+
+    Singularity is tested numerically: the condition number of the matrix with its rows and
+    columns scaled to 1 is estimated (:func:`condition_number`) and must stay below
+    :data:`MAX_CONDITION`. A refusal names the loop at fault (the diagonal block of a
+    strongly connected component that is itself singular or nearly so).
+
+    Parameters
+    ----------
+    matrix : scipy.sparse matrix
+        Square technosphere (or a block of it).
+    what : str
+        Its name in messages.
+    labels : sequence of str
+        Activity code of each column.
+    """
+    a = sp.csc_matrix(matrix)
     try:
-        lu = spla.splu(sp.csc_matrix(matrix))
-    except RuntimeError as exc:  # "Factor is exactly singular"
-        raise InventoryError(
-            f"the {what} matrix is singular ({exc}): an activity produces nothing net "
-            "(a loop that consumes all it makes, or a zero production)"
-        ) from None
+        lu = spla.splu(a)
+    except RuntimeError:  # "Factor is exactly singular"
+        raise InventoryError(_singular(a, what, labels, np.inf)) from None
+    cond = condition_number(a, lu)
+    if not cond <= MAX_CONDITION:
+        raise InventoryError(_singular(a, what, labels, cond))
     return lu
+
+
+def condition_number(a: sp.csc_matrix, lu: spla.SuperLU) -> float:
+    """1-norm condition number estimate of ``R a C`` (rows, then columns scaled to max 1).
+
+    The scaling makes it independent of the units the activities are written in (a kWh
+    activity beside a t*km one); :func:`scipy.sparse.linalg.onenormest` estimates the norm
+    of the inverse from a few solves with the factorisation ``lu`` of ``a``.
+    """
+    n = a.shape[0]
+    if n == 0:
+        return 1.0
+    magnitude = abs(a)
+    rows = np.asarray(magnitude.max(axis=1).todense()).ravel()
+    if not np.all(rows > 0):
+        return np.inf
+    r = 1.0 / rows
+    cols = np.asarray((sp.diags(r) @ magnitude).max(axis=0).todense()).ravel()
+    if not np.all(cols > 0):
+        return np.inf
+    c = 1.0 / cols
+    scaled = sp.diags(r) @ magnitude @ sp.diags(c)
+    norm = float(abs(scaled).sum(axis=0).max())
+    inverse = spla.LinearOperator(
+        (n, n),
+        matvec=lambda x: lu.solve(np.asarray(x, dtype=float).ravel() / r) / c,
+        rmatvec=lambda y: lu.solve(np.asarray(y, dtype=float).ravel() / c, trans="T") / r,
+        dtype=float,
+    )
+    with np.errstate(all="ignore"):
+        inv_norm = float(spla.onenormest(inverse)) if n > 1 else float(abs(inverse.matvec(np.ones(1))[0]))
+    return norm * inv_norm if np.isfinite(inv_norm) else np.inf
+
+
+def _singular(a: sp.csc_matrix, what: str, labels: Sequence[str], cond: float) -> Problem:
+    """The problem of a singular technosphere, naming the loop whose block is at fault."""
+    members = _culprit(a, labels)
+    shown = ", ".join(f"'{m}'" for m in members[:8])
+    if len(members) > 8:
+        shown += f" and {len(members) - 8} more"
+    where = f" in the loop of {shown}" if len(members) > 1 else f" at {shown}" if members else ""
+    state = "singular" if not np.isfinite(cond) else f"nearly singular (condition number {cond:.3g})"
+    return Problem(
+        "",
+        f"the {what} matrix is {state}{where}: an activity produces nothing net there (a loop that "
+        "consumes all it makes, or a production of 0); results would be wrong, so none are given",
+        value=cond,
+        expected=f"a condition number below {MAX_CONDITION:.0e}",
+    )
+
+
+def _culprit(a: sp.csc_matrix, labels: Sequence[str]) -> list[str]:
+    """Members of the first strongly connected block of ``a`` that is singular or nearly so.
+
+    ``a`` is block triangular in the order of its strongly connected components, so it is
+    singular exactly when one of its diagonal blocks is.
+    """
+    coo = a.tocoo()
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(a.shape[0]))
+    off = coo.row != coo.col
+    graph.add_edges_from(zip(coo.col[off].tolist(), coo.row[off].tolist(), strict=True))
+    for component in sorted(nx.strongly_connected_components(graph), key=len):
+        nodes = sorted(component)
+        block = a[nodes][:, nodes]
+        try:
+            lu = spla.splu(sp.csc_matrix(block))
+        except RuntimeError:
+            return [str(labels[j]) for j in nodes]
+        if not condition_number(sp.csc_matrix(block), lu) <= MAX_CONDITION:
+            return [str(labels[j]) for j in nodes]
+    return []
+
+
+def _warn_negative(m: Matrices, supply: np.ndarray) -> None:
+    scale = float(np.abs(supply).max()) if len(supply) else 0.0
+    negative = np.flatnonzero(supply < -1e-12 * scale)
+    if not len(negative):
+        return
+    shown = ", ".join(
+        f"'{m.activities[j]}' ({supply[j]:.4g} {m.activity_units[j]})" for j in negative[:5]
+    ) + (f" and {len(negative) - 5} more" if len(negative) > 5 else "")
+    warnings.warn(
+        LcaWarning(
+            f"negative supply of {shown}: a loop consumes more than it makes, or a negative exchange "
+            "pulls it (an avoided product; a waste goes to a treatment with a negative production); "
+            "check the signs if neither is meant"
+        ),
+        stacklevel=3,
+    )
 
 
 def _background_unit_impacts(m: Matrices) -> np.ndarray | None:
@@ -220,7 +339,8 @@ def _background_unit_impacts(m: Matrices) -> np.ndarray | None:
         return None
     a_gg = m.technosphere[background][:, background]
     cb = (m.characterisation @ m.biosphere).toarray()[:, background]
-    lu = _factorise(a_gg, "background block of the technosphere")
+    labels = [code for code, b in zip(m.activities, background, strict=True) if b]
+    lu = factorise(a_gg, "background block of the technosphere", labels)
     # (C B_G A_GG^-1) = solve(A_GG^T, (C B_G)^T)^T
     return lu.solve(np.ascontiguousarray(cb.T), trans="T").T
 

@@ -22,6 +22,7 @@ from lca.io.datafile import record_datasets
 from lca.io.excel_cells import Located, Problems, Row, Sheet, check_file, read_sheets, typed
 from lca.io.excel_datasets import DatasetRow, expand_datasets, read_dataset_parameter
 from lca.io.excel_layout import MODEL_FIELDS, PEDIGREE, REQUIRED_SHEETS, SHEETS
+from lca.model.checks import formula_uncertainty
 from lca.model.records import Activity, Exchange, Flow, FunctionalUnit, Model, Parameter, suggest
 from lca.model.uncertainty import Uncertainty
 
@@ -352,11 +353,8 @@ class _Reader:
         if not isinstance(amount, float):
             if set(spec) == {"distribution"} and str(spec["distribution"]).lower() in ("fixed", "1"):
                 return None
-            self.problems.add(
-                sheet.name,
-                sheet.coord("distribution", row.number),
-                "a formula amount takes its uncertainty from its parameters; remove its distribution fields",
-            )
+            problem = formula_uncertainty("", spec.get("distribution"))
+            self.problems.add(sheet.name, sheet.coord("distribution", row.number), problem.describe())
             row.ok = False
             return None
         try:

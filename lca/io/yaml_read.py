@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from lca.errors import InputFileError, LcaError, Place, Problem, problems_of
+from lca.model.checks import formula_uncertainty
 from lca.model.records import Activity, Exchange, Flow, FunctionalUnit, Model, Parameter
 from lca.model.uncertainty import _SPEC_KEYS, Uncertainty
 
@@ -444,11 +445,8 @@ class YamlReader:
         if not isinstance(amount, float):
             if fields.get("distribution") in (None, "fixed", 1) and set(fields) <= {"distribution"}:
                 return None
-            self.at(
-                f"{path}.distribution" if "distribution" in fields else path,
-                "a formula amount takes its uncertainty from its parameters; remove its distribution",
-                "distribution",
-            )
+            problem = formula_uncertainty("", fields.get("distribution"))
+            self.at(f"{path}.distribution", problem.describe(), "distribution")
             return None
         try:
             return Uncertainty.from_spec(fields, amount)

@@ -89,6 +89,17 @@ def _placed(problem: Problem, where: Place, field_name: str) -> Problem:
     return replace(problem, where=where, field=problem.field or field_name)
 
 
+def formula_uncertainty(where: Place | str, distribution: object) -> Problem:
+    """The problem of a distribution given on a formula (its spread comes from its parameters)."""
+    return Problem(
+        where,
+        "a formula takes its uncertainty from its parameters; remove its distribution",
+        field="distribution",
+        value=distribution,
+        expected="no distribution on a formula",
+    )
+
+
 def phase_problem(phase: str) -> tuple[str, str]:
     """Message and hint for a phase that is not one of :data:`PHASES` (practitioners' names
     and close spellings suggested, :func:`lca.model.records.suggest_phase`)."""
@@ -154,13 +165,7 @@ def _check_parameters(model: Model, out: RecordCheck, unreadable: set[str]) -> N
             out.broken.add(name)
             continue
         if par.uncertainty is not None and par.uncertainty.is_uncertain:
-            out.add(
-                where,
-                "distribution",
-                par.uncertainty.name,
-                "no distribution on a formula",
-                "a formula parameter takes its uncertainty from its inputs; remove its distribution",
-            )
+            out.problems.append(formula_uncertainty(where, par.uncertainty.name))
         out.formulas[name] = formula
         for dep in sorted(formula.names):
             if dep in model.parameters:
@@ -362,13 +367,7 @@ def _check_exchange(
     if isinstance(exc.amount, bool) or not isinstance(exc.amount, int | float | str):
         out.add(where, "amount", exc.amount, "a number, a quantity text or a formula")
     elif not is_number(exc.amount) and exc.uncertainty is not None and exc.uncertainty.is_uncertain:
-        out.add(
-            where,
-            "distribution",
-            exc.uncertainty.name,
-            "no distribution on a formula amount",
-            "a formula amount takes its uncertainty from its parameters; remove its distribution",
-        )
+        out.problems.append(formula_uncertainty(where, exc.uncertainty.name))
     elif is_number(exc.amount):
         _check_uncertainty(exc.uncertainty, float(exc.amount), where, out)
     if exc.unit:
