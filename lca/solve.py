@@ -36,7 +36,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from lca.compile import Matrices, build_matrices
-from lca.errors import InventoryError, LcaWarning, Place, Problem
+from lca.errors import InventoryError, LcaWarning, Problem
 from lca.model.records import BACKGROUND, PHASES, Model
 from lca.units import Q_, format_unit
 
