@@ -31,14 +31,16 @@ import io
 import json
 import math
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from lca.solve import Result
-from lca.uncertainty.results import MonteCarloResult
 from lca.units import format_unit
+
+if TYPE_CHECKING:  # only for annotations: a deterministic run need not import Monte Carlo
+    from lca.solve import Result
+    from lca.uncertainty.results import MonteCarloResult
 
 #: Columns of a tidy results table (``scenario`` is put first when present).
 COLUMNS = ("phase", "kind", "indicator", "unit", "statistic", "value", "complete")
