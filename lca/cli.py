@@ -1,56 +1,183 @@
 """The ``lca`` command: thin, it parses arguments, calls the library and prints.
 
-Exit status: 0 success, 2 bad input (the message says where), 1 unexpected failure.
+Exit status: 0 success, 2 bad input (the message says where), 1 unexpected failure,
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM); the last two print one line and leave
+no partial output file.
+
+This module imports only the standard library: each command imports what it needs when
+it runs, so ``lca --help`` answers at once. Each command is one ``_add_*`` function (its
+arguments) and one function that runs it, listed in :data:`COMMANDS`.
+
+Error lines show terminal control characters escaped (``\\x1b``, ``\\r``...): a name in an
+inventory cannot set the terminal's title or overwrite the line with a fake message.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-import pandas as pd
+#: At most this many ``error:`` lines are printed for one input; the rest are counted.
+MAX_ERROR_LINES = 50
+#: Exit status of a run stopped by Ctrl-C (128 + SIGINT) and by SIGTERM (128 + SIGTERM).
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
-import lca
-from lca.errors import InputFileError, LcaError, OutputError
+
+class Terminated(BaseException):
+    """Raised in the main thread on SIGTERM, so that partial outputs are cleaned up."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``lca`` console script."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
+    with _sigterm_raises():
+        try:
+            return int(args.func(args) or 0)
+        except KeyboardInterrupt:
+            return _stopped("interrupted", EXIT_INTERRUPTED)
+        except Terminated:
+            return _stopped("terminated", EXIT_TERMINATED)
+        except BrokenPipeError:  # `lca run --format csv | head`: the reader left
+            _silence_stdout()
+            return 1
+        except Exception as exc:
+            from lca.errors import LcaError
+
+            if not isinstance(exc, LcaError):
+                raise
+            return _print_error(exc, args)
+
+
+def _print_error(exc: Exception, args: argparse.Namespace) -> int:
+    from lca.errors import InputFileError, OutputError
+
+    where = getattr(args, "inventory", None)
+    problems = [str(p) for p in getattr(exc, "problems", None) or []]
+    if isinstance(exc, InputFileError):
+        lines = problems  # located in their files already
+    elif isinstance(exc, OutputError) or str(exc).startswith("--"):  # the path or the option first
+        lines = [str(exc)]
+    else:  # problems of the model's records: in the inventory given
+        lines = [f"{where}: {line}" if where else line for line in problems or [str(exc)]]
+    for line in lines[:MAX_ERROR_LINES]:
+        _err(f"error: {line}")
+    if len(lines) > MAX_ERROR_LINES:
+        _err(f"error: ... and {len(lines) - MAX_ERROR_LINES:,} more problems")
+    return 2
+
+
+def _stopped(what: str, status: int) -> int:
+    files = sys.modules.get("lca.io.files")
+    if files is not None:
+        files.remove_partial_files()
+    _err(what)
+    return status
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While a command runs, SIGTERM raises :class:`Terminated` (then the handler is restored)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum, frame):
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
     try:
-        return int(args.func(args) or 0)
-    except InputFileError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return 2
-    except OutputError as exc:  # the message starts with the output path
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except LcaError as exc:
-        option = str(exc).startswith("--")  # about an option, not the inventory
-        where = f"{args.inventory}: " if getattr(args, "inventory", None) and not option else ""
-        print(f"error: {where}{exc}", file=sys.stderr)
-        return 2
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout without a file descriptor
+        pass
+
+
+# -- printing (lca.terminal: the standard library only) ---------------------------------------
+def _err(line: str) -> None:
+    from lca.terminal import warn
+
+    warn(line)
+
+
+def _say(text: str) -> None:
+    from lca.terminal import say
+
+    say(text)
+
+
+class _Version(argparse.Action):
+    """``--version``, reading the version only when asked."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from lca._version import __version__
+
+        print(f"lca {__version__}")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lca", description="Life-cycle assessment of AI models.")
-    parser.add_argument("--version", action="version", version=f"lca {lca.__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", required=True)
     for add_command in COMMANDS:
         add_command(sub)
     return parser
 
 
+# -- shared arguments and steps -----------------------------------------------------------------
+def _monte_carlo_options(cmd: argparse.ArgumentParser, default: int | None = None) -> None:
+    cmd.add_argument("--iterations", type=int, default=default, help="Monte Carlo iterations (0: none)")
+    cmd.add_argument("--seed", type=int, help="Monte Carlo seed (default: fresh, printed)")
+
+
+def _assessment(args: argparse.Namespace) -> dict:
+    """The options ``lca run`` and ``lca scenarios`` share."""
+    return {
+        "fmt": args.format,
+        "demand": args.demand,
+        "iterations": args.iterations or 0,
+        "seed": args.seed,
+        "sampling": args.sampling,
+    }
+
+
+def _settings(texts: Sequence[str]) -> dict[str, str]:
+    from lca.errors import LcaError
+    from lca.scenarios import parse_setting
+
+    settings: dict[str, str] = {}
+    for text in texts:
+        name, value = parse_setting(text)
+        if name in settings:
+            raise LcaError(f"--set {name} is given twice ({settings[name]} and {value})")
+        settings[name] = value
+    return settings
+
+
+# -- lca run -------------------------------------------------------------------------------------
 def _add_run(sub: argparse._SubParsersAction) -> None:
+    from lca.commands import FORMATS  # the standard library only, like this module
+
     run = sub.add_parser("run", help="assess an inventory (default: the shipped BLOOM case)")
     run.add_argument("inventory", nargs="?", help="inventory file (.yaml or .xlsx); default: BLOOM")
     run.add_argument("--demand", help="activity code to assess instead of the functional unit")
-    run.add_argument("--iterations", type=int, help="Monte Carlo iterations (uncertainty bands)")
-    run.add_argument("--seed", type=int, help="Monte Carlo seed (default: fresh, printed)")
+    _monte_carlo_options(run)
     run.add_argument("--sampling", choices=("random", "lhs"), default="random", help="Monte Carlo sampling")
     run.add_argument(
         "--activity",
@@ -58,150 +185,152 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
         default=[],
         help="also report this activity's contribution (repeatable)",
     )
+    run.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="fix a parameter, e.g. --set pue=1.4 --set lifetime='4 year' (repeatable; a bare number "
+        "is in the parameter's unit)",
+    )
+    run.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="output: aligned table (default), csv, json, md",
+    )
     run.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from lca.report.commands import check_iterations
+    from lca.commands import run
 
-    check_iterations(args.iterations or 0, args.seed)
-    model = lca.load(args.inventory) if args.inventory else lca.bloom()
-    demand = None
-    if args.demand:
-        demand = {args.demand: 1.0}
-    if args.iterations:
-        return _run_monte_carlo(model, demand, args)
-    result = lca.solve(model, demand)
-    print(_header(model, args))
-    print(format_table(result.phase_table()))
-    _print_missing(result)
+    run(args.inventory, **_assessment(args), activities=args.activity, settings=_settings(args.settings))
     return 0
 
 
-def _print_missing(result: lca.Result) -> None:
-    for indicator, activities in result.missing().items():
-        print(f"note: {indicator} is incomplete: no data for {', '.join(activities)}")
+# -- lca scenarios -------------------------------------------------------------------------------
+def _add_scenarios(sub: argparse._SubParsersAction) -> None:
+    from lca.commands import FORMATS
 
-
-def _run_monte_carlo(model: lca.Model, demand: dict[str, float] | None, args: argparse.Namespace) -> int:
-    from lca.uncertainty.progress import ProgressBar
-    from lca.uncertainty.propagation import monte_carlo
-
-    matrices = lca.build_matrices(model)
-    result = monte_carlo(
-        matrices,
-        args.iterations,
-        args.seed,
-        sampling=args.sampling,
-        demand=demand,
-        activities=args.activity,
-        progress=ProgressBar(),
+    cmd = sub.add_parser("scenarios", help="assess one inventory under each row of a scenarios table")
+    cmd.add_argument("inventory", help="inventory file (.yaml or .xlsx)")
+    cmd.add_argument(
+        "table", help="scenarios CSV: one column per parameter (values with units), one row per scenario"
     )
-    print(_header(model, args))
-    print(format_bands(result.summary()))
-    low, high = (f"p{q:g}" for q in result.percentiles)
-    print(
-        f"\nmean [{low} - {high}] of {result.iterations:,} iterations ({result.sampling} sampling), "
-        f"seed {result.seed}"
-    )
-    _print_missing(lca.solve(matrices, demand))
+    cmd.add_argument("--demand", help="activity code to assess instead of the functional unit")
+    _monte_carlo_options(cmd)
+    cmd.add_argument("--sampling", choices=("random", "lhs"), default="random", help="Monte Carlo sampling")
+    cmd.add_argument("--format", choices=FORMATS, default="table", help="output (default: table)")
+    cmd.set_defaults(func=_scenarios)
+
+
+def _scenarios(args: argparse.Namespace) -> int:
+    from lca.commands import scenarios
+
+    scenarios(args.inventory, args.table, **_assessment(args))
     return 0
 
 
-def format_bands(summary: pd.DataFrame) -> str:
-    """Phase x indicator table of ``mean [low - high]`` cells from a Monte Carlo summary."""
-    low, high = [c for c in summary.columns if c.startswith("p")][-2:]
-    cells = summary.assign(
-        cell=[
-            f"{m:.4g} [{lo:.4g} - {hi:.4g}]"
-            for m, lo, hi in zip(summary["mean"], summary[low], summary[high], strict=True)
-        ],
-        column=summary["indicator"] + " [" + summary["unit"] + "]",
-    )
-    table = cells.pivot(index="phase", columns="column", values="cell")
-    table = table.loc[list(dict.fromkeys(summary["phase"])), list(dict.fromkeys(cells["column"]))]
-    table.columns.name = None
-    return table.to_string()
+# -- lca validate --------------------------------------------------------------------------------
+def _add_validate(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser("validate", help="check an inventory without assessing it (exit 0 valid, 2 not)")
+    cmd.add_argument("inventory", help="inventory file (.yaml or .xlsx)")
+    cmd.set_defaults(func=_validate)
 
 
-def _header(model: lca.Model, args: argparse.Namespace) -> str:
-    fu = model.functional_unit
-    what = args.demand or (fu.description if fu and fu.description else fu.activity if fu else "")
-    source = args.inventory or "shipped BLOOM case"
-    datasets = model.info.get("datasets", {}).get("version")
-    data_note = f", datasets {datasets}" if datasets else ""
-    return f"{model.name}: {what}\n(lca {lca.__version__}, inventory: {Path(source).name}{data_note})\n"
+def _validate(args: argparse.Namespace) -> int:
+    from lca.commands import validate
+
+    validate(args.inventory)
+    return 0
 
 
-def format_table(frame: pd.DataFrame) -> str:
-    """A phase x indicator table with 4 significant digits."""
-    return frame.map(lambda v: f"{v:.4g}").to_string()
-
-
+# -- lca report, lca compare ---------------------------------------------------------------------
 def _add_report(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser("report", help="write a report (HTML, Markdown or Excel) of an inventory")
-    report.add_argument("inventory", nargs="?", help="inventory file (.yaml); default: BLOOM")
+    report.add_argument("inventory", nargs="?", help="inventory file (.yaml or .xlsx); default: BLOOM")
     report.add_argument("--out", required=True, help="output file (report.html, report.md, report.xlsx)")
     report.add_argument("--format", choices=("html", "md", "xlsx"), help="default: from --out's extension")
-    report.add_argument("--iterations", type=int, default=0, help="Monte Carlo iterations (0: none)")
-    report.add_argument("--seed", type=int, default=None, help="Monte Carlo seed (printed in the report)")
-    report.add_argument("--compare", metavar="OTHER", help="a second inventory of the same functional unit")
+    _monte_carlo_options(report, default=0)
+    report.add_argument(
+        "--compare", metavar="OTHER", help="a second inventory (.yaml or .xlsx) of the same functional unit"
+    )
+    report.add_argument("--force", action="store_true", help="overwrite an existing file")
     report.set_defaults(func=_report)
 
 
 def _report(args: argparse.Namespace) -> int:
+    from lca.commands import load_inventory
     from lca.io.loaders import load_checked
-    from lca.report.commands import write_report
+    from lca.report.commands import format_for, write_report
 
-    model = lca.load(args.inventory) if args.inventory else lca.bloom()
+    inputs = [p for p in (args.inventory, args.compare) if p]
+    _check_output(args.out, format_for(args.out, args.format), args.force, inputs)
+    model, source = load_inventory(args.inventory)
     other = load_checked(args.compare) if args.compare else None
-    source = Path(args.inventory).name if args.inventory else "shipped BLOOM case"
+    labels = (args.inventory or source, args.compare) if args.compare else None
     path = write_report(
-        model, args.out, args.format, source=source, iterations=args.iterations, seed=args.seed, other=other
+        model,
+        args.out,
+        args.format,
+        source=source,
+        iterations=args.iterations,
+        seed=args.seed,
+        other=other,
+        overwrite=args.force,
+        inputs=inputs,
+        labels=labels,
     )
-    print(f"wrote {path}")
+    _say(f"wrote {path}")
     return 0
 
 
 def _add_compare(sub: argparse._SubParsersAction) -> None:
     compare = sub.add_parser("compare", help="compare two alternatives of the same functional unit")
-    compare.add_argument("inventory", help="first alternative (.yaml)")
-    compare.add_argument("other", help="second alternative (.yaml)")
+    compare.add_argument("inventory", help="first alternative (.yaml or .xlsx)")
+    compare.add_argument("other", help="second alternative (.yaml or .xlsx), same functional unit")
     compare.add_argument("--out", help="also write the table and chart (.html or .md)")
-    compare.add_argument("--iterations", type=int, default=0, help="Monte Carlo iterations (0: none)")
-    compare.add_argument("--seed", type=int, default=None, help="Monte Carlo seed")
+    _monte_carlo_options(compare, default=0)
+    compare.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     compare.set_defaults(func=_compare)
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from lca.io.datafile import check_output_path, write_atomic
+    from lca.io.files import write_atomic
     from lca.io.loaders import load_checked
     from lca.report.commands import compare_alternatives, format_for
 
     fmt = format_for(args.out or "x.html", None)
     if args.out:
-        check_output_path(args.out)
+        _check_output(args.out, fmt, args.force, [args.inventory, args.other])
     text, page = compare_alternatives(
         load_checked(args.inventory),
         load_checked(args.other),
         fmt=fmt,
         iterations=args.iterations,
         seed=args.seed,
+        labels=(args.inventory, args.other),
     )
-    print(text)
+    _say(text)
     if args.out:
-        write_atomic(args.out, page)
-        print(f"wrote {args.out}")
+        write_atomic(args.out, page, overwrite=args.force)
+        _say(f"wrote {args.out}")
+    return 0
 
 
+# -- lca data ------------------------------------------------------------------------------------
 def _add_data(sub: argparse._SubParsersAction) -> None:
-    from lca.data import CATEGORIES
-
-    data = sub.add_parser("data", help="list and show the reference datasets (hardware, grid...)")
+    data = sub.add_parser("data", help="list, search and show the reference datasets (hardware, grid...)")
     actions = data.add_subparsers(dest="data_command", required=True)
     listing = actions.add_parser("list", help="entries of a dataset, with indicator coverage")
-    listing.add_argument("category", nargs="?", choices=CATEGORIES, help="dataset (default: all)")
+    listing.add_argument("category", nargs="?", help="hardware, grid, datacenter, transport, routes or eol")
     listing.set_defaults(func=_data_list)
+    search = actions.add_parser("search", help="entries whose name or description holds every word of TEXT")
+    search.add_argument("text", nargs="+", help="words to look for, e.g. 'germany grid' or A100")
+    search.add_argument("--category", help="only this dataset (hardware, grid...)")
+    search.set_defaults(func=_data_search)
     show = actions.add_parser("show", help="one entry: every value, unit, range and source")
     show.add_argument("name", help="CATEGORY/NAME (e.g. grid/FR) or a name found in one dataset")
     show.set_defaults(func=_data_show)
@@ -210,17 +339,33 @@ def _add_data(sub: argparse._SubParsersAction) -> None:
 def _data_list(args: argparse.Namespace) -> int:
     from lca.data.describe import list_text
 
-    print(list_text(args.category))
+    _say(list_text(args.category))
+    return 0
+
+
+def _data_search(args: argparse.Namespace) -> int:
+    from lca.data import names
+    from lca.data.search import search_text
+
+    if args.category:
+        names(args.category)  # an unknown dataset is refused with the closest names
+    text = " ".join(args.text)
+    found = search_text(text, args.category)
+    if found:
+        _say(found)
+    else:
+        _err(f"no dataset entry matches '{text}' (`lca data list` lists them all)")
     return 0
 
 
 def _data_show(args: argparse.Namespace) -> int:
     from lca.data.describe import show_text
 
-    print(show_text(args.name))
+    _say(show_text(args.name))
     return 0
 
 
+# -- lca template, lca export --------------------------------------------------------------------
 def _add_template(sub: argparse._SubParsersAction) -> None:
     cmd = sub.add_parser("template", help="write an empty, self-documenting inventory workbook (.xlsx)")
     cmd.add_argument("path", help="workbook to write, e.g. my_model.xlsx")
@@ -231,9 +376,9 @@ def _add_template(sub: argparse._SubParsersAction) -> None:
 def _template(args: argparse.Namespace) -> int:
     from lca.io.excel import write_template
 
-    _check_output(args.path, ".xlsx", args.force)
+    _check_output(args.path, "xlsx", args.force, [])
     write_template(args.path)
-    print(f"wrote {args.path}: fill its sheets (see README), then run: lca run {args.path}")
+    _say(f"wrote {args.path}: fill its sheets (see README), then run: lca run {args.path}")
     return 0
 
 
@@ -250,34 +395,32 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    import lca
+    from lca.commands import load_inventory
+    from lca.errors import LcaError
     from lca.io.datafile import dump_model
     from lca.io.excel import write_inventory, write_results
 
     fmt = args.format or ("yaml" if Path(args.out).suffix.lower() in (".yaml", ".yml") else "xlsx")
     if args.results and fmt != "xlsx":
         raise LcaError("--results writes a workbook: use --format xlsx")
-    _check_output(args.out, ".xlsx" if fmt == "xlsx" else (".yaml", ".yml"), args.force)
-    model = lca.load(args.inventory) if args.inventory else lca.bloom()
+    _check_output(args.out, fmt, args.force, [args.inventory] if args.inventory else [])
+    model, label = load_inventory(args.inventory)
     if args.results:
-        label = Path(args.inventory).name if args.inventory else "shipped BLOOM case"
         write_results(lca.solve(model), args.out, model=model, inventory=label)
     elif fmt == "xlsx":
         write_inventory(model, args.out)
     else:
         dump_model(model, args.out)
-    print(f"wrote {args.out}")
+    _say(f"wrote {args.out}")
     return 0
 
 
-def _check_output(path: str, suffix: str | tuple[str, ...], force: bool) -> None:
-    from lca.io.datafile import check_output_path
+def _check_output(path: str, fmt: str, force: bool, inputs: Sequence[str]) -> None:
+    """The one rule of every command's output (see :mod:`lca.io.files`), before any work."""
+    from lca.io.files import SUFFIXES, check_output_path
 
-    suffixes = (suffix,) if isinstance(suffix, str) else suffix
-    if Path(path).suffix.lower() not in suffixes:
-        raise OutputError(f"{path}: expected a file name ending in {' or '.join(suffixes)}")
-    check_output_path(path)
-    if Path(path).exists() and not force:
-        raise OutputError(f"{path} exists; use --force to overwrite it")
+    check_output_path(path, overwrite=force, inputs=inputs, suffixes=SUFFIXES[fmt])
 
 
 def _add_import(sub: argparse._SubParsersAction) -> None:
@@ -328,6 +471,8 @@ def _import_codecarbon(args: argparse.Namespace) -> int:
 #: Each adds one sub-command to the parser; a new command is one function and one line here.
 COMMANDS = [
     _add_run,
+    _add_scenarios,
+    _add_validate,
     _add_report,
     _add_compare,
     _add_data,

@@ -4,7 +4,7 @@ import re
 
 import lca
 from lca.cli import main
-from lca.uncertainty.progress import ProgressBar
+from lca.progress import ProgressBar
 
 EXAMPLE = lca.datasets_dir() / "examples" / "bloom_parametric.yaml"
 
@@ -28,7 +28,7 @@ def test_run_refuses_an_unknown_activity_with_exit_status_2(capsys):
     assert "no activity 'dynamc'" in capsys.readouterr().err
 
 
-def test_progress_bar_draws_only_on_a_terminal():
+def test_progress_bar_shows_rate_and_time_left_on_a_terminal():
     class Terminal:
         def __init__(self):
             self.text = ""
@@ -43,11 +43,13 @@ def test_progress_bar_draws_only_on_a_terminal():
             pass
 
     stream = Terminal()
-    bar = ProgressBar(stream, delay=0.0, width=10)
-    bar(5, 10)
-    bar(10, 10)
-    assert "[#####.....]  50% 5/10 iterations" in stream.text
-    assert stream.text.endswith("[##########] 100% 10/10 iterations\n")
+    with ProgressBar(stream, delay=0.0, mininterval=0.0) as bar:
+        bar(2_500, 10_000)
+        bar(5_000, 10_000)
+    assert " 50%" in stream.text and "5000/10000" in stream.text
+    assert " iterations/s]" in stream.text  # the rate
+    assert "<00:" in stream.text  # elapsed<remaining
+    assert stream.text.endswith("\r")  # erased at the end, the table prints on a clean line
 
 
 def test_run_with_iterations_flags_incomplete_indicators(capsys):

@@ -64,7 +64,7 @@ def test_duplicate_codes_are_refused():
 def test_written_files_have_ordinary_permissions(tmp_path):
     import os
 
-    from lca.io.datafile import write_atomic
+    from lca.io.files import write_atomic
 
     old = os.umask(0o022)
     try:

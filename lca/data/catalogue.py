@@ -30,6 +30,7 @@ from pathlib import Path
 from lca.data.paths import datasets_dir
 from lca.data.ranges import parse_distribution
 from lca.data.records import Entry, Value
+from lca.data.search import described_as
 from lca.errors import DataNotFound, InputFileError, LcaError, Problem
 
 #: Dataset categories, each read from ``<category>.csv``.
@@ -88,7 +89,9 @@ class Catalogue:
         folded = [n for n in table if n.casefold() == str(name).casefold()]
         if len(folded) == 1:
             return table[folded[0]]
-        hint = _suggest(name, table) or f" (`lca data list {category}` lists them)"
+        hint = (
+            _suggest(name, table) or described_as(name, table) or f" (`lca data list {category}` lists them)"
+        )
         raise DataNotFound(f"no {category} entry '{name}'{hint}")
 
     def lookup(self, ref: str) -> Entry:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lca.errors import InputFileError, Problem
-from lca.io.datafile import file_problem
+from lca.io.files import file_problem
 
 #: Columns every CodeCarbon 2.x and 3.x file has that the assessment needs.
 REQUIRED = (

@@ -26,7 +26,8 @@ import yaml
 
 from lca.errors import InputFileError, LcaError, OutputError, Problem
 from lca.io.codecarbon_inventory import Added, add_measured_energy, energy_spec
-from lca.io.datafile import check_output_path, model_to_dict, write_atomic
+from lca.io.datafile import model_to_dict
+from lca.io.files import check_output_path, write_atomic
 from lca.model.records import PHASES, Activity, FunctionalUnit, Model
 
 SUFFIXES = (".yaml", ".yml", ".xlsx")
@@ -82,9 +83,7 @@ def write_starter(
     out = Path(out)
     if out.suffix.lower() not in SUFFIXES:
         raise OutputError(f"{out}: expected a file name ending in {', '.join(SUFFIXES)}")
-    check_output_path(out)
-    if out.exists() and not force:
-        raise OutputError(f"{out} exists; use --force to overwrite it")
+    check_output_path(out, overwrite=force, inputs=[path])
     model, added = starter_model(path, **options)
     try:
         build_matrices(model)
@@ -95,7 +94,7 @@ def write_starter(
 
         write_inventory(model, out)
     else:
-        write_atomic(out, _yaml_text(model, added, Path(path).name).encode("utf-8"))
+        write_atomic(out, _yaml_text(model, added, Path(path).name).encode("utf-8"), overwrite=force)
     return out
 
 

@@ -13,14 +13,14 @@ Uncertainty fields sit beside the amount they describe, flat, in the amount's un
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from lca.errors import InputFileError, OutputError, Problem
+from lca.errors import InputFileError, Problem
+from lca.io.files import file_problem, write_atomic
 from lca.io.yaml_read import ACTIVITY_FIELDS, FORMAT, parse_yaml, read_model
 from lca.model.records import Model
 from lca.model.uncertainty import Uncertainty
@@ -161,79 +161,6 @@ def dump_model(model: Model, path: str | os.PathLike[str]) -> None:
     write_atomic(path, text.encode("utf-8"))
 
 
-def file_problem(path: Path) -> str | None:
-    """What is wrong with an input ``path`` that should be a readable file (None if nothing).
-
-    Examples
-    --------
-    >>> file_problem(Path("."))
-    'is a folder; expected a file'
-    """
-    try:
-        if path.is_file():
-            return None
-        return "is a folder; expected a file" if path.is_dir() else "no such file"
-    except OSError as exc:  # a name too long, a loop of links...
-        return f"cannot be read ({exc.strerror})"
-
-
-def write_atomic(path: str | os.PathLike[str], payload: bytes) -> None:
-    """Write ``payload`` to ``path`` via a temporary file in the same folder, then rename.
-
-    The file gets the permissions of an ordinary new file (0666 less the umask), not the
-    private 0600 of the temporary file.
-    """
-    path = Path(path)
-    check_output_path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write in folder '{path.parent}' ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write it ({exc.strerror})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def check_output_path(path: str | os.PathLike[str]) -> None:
-    """Refuse an output path that cannot be written, before any work is done for it.
-
-    Raises
-    ------
-    OutputError
-        When ``path`` is a folder, or its folder does not exist.
-
-    Examples
-    --------
-    >>> check_output_path("nodir/report.html")
-    Traceback (most recent call last):
-    lca.errors.OutputError: nodir/report.html: folder 'nodir' does not exist; create it first
-    """
-    path = Path(path)
-    try:
-        is_dir, folder_exists = path.is_dir(), path.parent.is_dir()
-    except OSError as exc:  # a name too long...
-        raise OutputError(f"{path}: cannot write it ({exc.strerror})") from None
-    if is_dir:
-        raise OutputError(f"{path}: is a folder; expected a file name")
-    if not folder_exists:
-        raise OutputError(f"{path}: folder '{path.parent}' does not exist; create it first")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-# -- helpers ---------------------------------------------------------------------------------
 def _spec(uncertainty: Uncertainty | None) -> dict[str, Any]:
     return uncertainty.to_spec() if uncertainty is not None else {}
 

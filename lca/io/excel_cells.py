@@ -23,8 +23,8 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from lca.errors import InputFileError, Problem
-from lca.io.datafile import file_problem
 from lca.io.excel_layout import AMOUNT, NUMBER, SCORE, SHEETS, Column
+from lca.io.files import file_problem
 from lca.model.records import suggest
 
 MAX_BYTES = 20 * 1024 * 1024  #: largest workbook file accepted

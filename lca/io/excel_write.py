@@ -1,7 +1,7 @@
 """Write inventory workbooks (template and export) and results workbooks.
 
 Every write is atomic: the workbook is built in memory, saved to bytes and written with
-:func:`lca.io.datafile.write_atomic`, so an error never leaves a half-written file.
+:func:`lca.io.files.write_atomic`, so an error never leaves a half-written file.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lca.io.datafile import write_atomic
 from lca.io.excel_layout import (
     COMMON_UNITS,
     DISTRIBUTIONS,
@@ -32,6 +31,7 @@ from lca.io.excel_layout import (
     SHEETS,
     Column,
 )
+from lca.io.files import write_atomic
 from lca.model.records import Exchange, Model, Parameter
 from lca.model.uncertainty import Uncertainty
 from lca.report.info import INFO_FIELDS

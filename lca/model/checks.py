@@ -32,31 +32,11 @@ import networkx as nx
 
 from lca.errors import FormulaError, LcaError, Place, Problem, UnitError, problems_of
 from lca.model.formulas import Formula, is_number
-from lca.model.records import PHASES, Exchange, Model, suggest
+from lca.model.records import PHASES, Exchange, Model, suggest, suggest_phase
 from lca.units import parse_unit
 
 #: Longest formula read (longer ones are refused before parsing).
 MAX_FORMULA_LENGTH = 2000
-
-#: What practitioners call the phases, and the phase ``lca`` calls it.
-PHASE_SYNONYMS = {
-    "use": "deployment",
-    "use phase": "deployment",
-    "inference": "deployment",
-    "operation": "deployment",
-    "production": "manufacturing",
-    "fabrication": "manufacturing",
-    "embodied": "manufacturing",
-    "raw materials": "extraction",
-    "mining": "extraction",
-    "distribution": "transport",
-    "logistics": "transport",
-    "disposal": "end_of_life",
-    "end of life": "end_of_life",
-    "end-of-life": "end_of_life",
-    "eol": "end_of_life",
-    "recycling": "end_of_life",
-}
 
 
 @dataclass
@@ -122,10 +102,10 @@ def formula_uncertainty(where: Place | str, distribution: object) -> Problem:
 
 
 def phase_problem(phase: str) -> tuple[str, str]:
-    """Message and hint for a phase that is not one of :data:`PHASES` (synonyms suggested)."""
-    synonym = PHASE_SYNONYMS.get(phase.strip().lower().replace("_", " "))
-    hint = f"did you mean '{synonym}'?" if synonym else suggest(phase, PHASES).removeprefix("; ")
-    return f"'{phase}' is not a life-cycle phase", hint
+    """Message and hint for a phase that is not one of :data:`PHASES` (practitioners' names
+    and close spellings suggested, :func:`lca.model.records.suggest_phase`)."""
+    guess = suggest_phase(phase)
+    return f"'{phase}' is not a life-cycle phase", f"did you mean '{guess}'?" if guess else ""
 
 
 def record_problems(

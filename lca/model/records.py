@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,61 @@ from lca.model.uncertainty import Uncertainty
 
 #: Life-cycle phases, in life-cycle order.
 PHASES = ("extraction", "manufacturing", "transport", "training", "deployment", "end_of_life")
+#: What practitioners also call the phases (ISO 14044 and PEF life-cycle stages, SimaPro and
+#: openLCA project names, ML usage), for "did you mean"; keys are lower case, words apart.
+PHASE_SYNONYMS = {
+    "raw materials": "extraction",
+    "raw material acquisition": "extraction",
+    "mining": "extraction",
+    "production": "manufacturing",
+    "manufacture": "manufacturing",
+    "fabrication": "manufacturing",
+    "embodied": "manufacturing",
+    "distribution": "transport",
+    "transportation": "transport",
+    "shipping": "transport",
+    "logistics": "transport",
+    "train": "training",
+    "fine tuning": "training",
+    "use": "deployment",
+    "usage": "deployment",
+    "operation": "deployment",
+    "inference": "deployment",
+    "serving": "deployment",
+    "disposal": "end_of_life",
+    "end of life": "end_of_life",
+    "eol": "end_of_life",
+    "waste": "end_of_life",
+    "recycling": "end_of_life",
+}
+
+
+def suggest_phase(text: str) -> str | None:
+    """The phase a practitioner most likely meant by ``text``, or None.
+
+    Case, ``-``/``_`` and a trailing "phase" or "stage" are ignored; synonyms
+    (:data:`PHASE_SYNONYMS`) come before close spellings.
+
+    Examples
+    --------
+    >>> suggest_phase("use"), suggest_phase("Use phase"), suggest_phase("disposal")
+    ('deployment', 'deployment', 'end_of_life')
+    >>> suggest_phase("production"), suggest_phase("end-of-life"), suggest_phase("trainig")
+    ('manufacturing', 'end_of_life', 'training')
+    >>> suggest_phase("banana") is None
+    True
+    """
+    words = " ".join(str(text).casefold().replace("-", " ").replace("_", " ").split()[:8])
+    words = re.sub(r"\s+(phase|stage)$", "", words)
+    if words.replace(" ", "_") in PHASES:
+        return words.replace(" ", "_")
+    if words in PHASE_SYNONYMS:
+        return PHASE_SYNONYMS[words]
+    names = {p.replace("_", " "): p for p in PHASES} | PHASE_SYNONYMS
+    close = difflib.get_close_matches(words[:40], list(names), n=1, cutoff=0.75)
+    return names[close[0]] if close else None
+
+
 #: Label of activities that have no phase of their own (grid mixes, transport modes...):
 #: their impacts are attributed to the phases of the activities that use them.
 BACKGROUND = "background"

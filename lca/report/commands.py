@@ -15,11 +15,14 @@ A: BLOOM; B: BLOOM (B); same functional unit: deterministic totals
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from lca.commands import check_iterations
+from lca.comparison import check_same_functional_unit
 from lca.errors import LcaError, OutputError
-from lca.io.datafile import check_output_path, write_atomic
+from lca.io.files import SUFFIXES, check_output_path, write_atomic
 from lca.model.records import FunctionalUnit, Model, suggest
 from lca.report import FORMATS, render, render_files
 from lca.report.build import build_document
@@ -40,20 +43,32 @@ from lca.solve import solve
 def format_for(out: str | Path, fmt: str | None) -> str:
     """The report format: ``fmt`` if given, else from the output's extension.
 
+    The output's suffix must be one of its format's: ``--format html --out r.xlsx`` would
+    write HTML into a file that Excel then refuses to open.
+
     Examples
     --------
-    >>> format_for("report.md", None), format_for("report.html", "xlsx")
+    >>> format_for("report.md", None), format_for("report.xlsx", "xlsx")
     ('md', 'xlsx')
     >>> format_for("report.pdf", None)
     Traceback (most recent call last):
     lca.errors.OutputError: report.pdf: expected a file name ending in .html, .md or .xlsx
+    >>> format_for("r.xlsx", "html")
+    Traceback (most recent call last):
+    lca.errors.OutputError: r.xlsx: --format html writes a .html file; name it r.html or leave out --format
     """
+    suffix = Path(out).suffix.lower()
     if fmt:
         if fmt not in FORMATS:
             raise LcaError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
+        if suffix not in SUFFIXES[fmt]:
+            suffix = SUFFIXES[fmt][0]
+            name = Path(out).with_suffix(suffix).name
+            raise OutputError(
+                f"{out}: --format {fmt} writes a {suffix} file; name it {name} or leave out --format"
+            )
         return fmt
-    suffix = Path(out).suffix.lower().lstrip(".")
-    known = {"html": "html", "htm": "html", "md": "md", "markdown": "md", "xlsx": "xlsx"}
+    known = {s: f for f in FORMATS for s in SUFFIXES[f]}
     if suffix not in known:
         raise OutputError(f"{out}: expected a file name ending in .html, .md or .xlsx")
     return known[suffix]
@@ -70,6 +85,9 @@ def write_report(
     other: Model | None = None,
     date: str | None = None,
     base: str | Path | None = None,
+    overwrite: bool = True,
+    inputs: Sequence[str | Path] = (),
+    labels: tuple[str, str] | None = None,
 ) -> Path:
     """Solve ``model`` (and Monte Carlo when ``iterations`` > 0), render, write atomically.
 
@@ -77,11 +95,16 @@ def write_report(
     names in ``info.alternatives`` (``{name, inventory: FILE}`` with FILE relative to
     ``base``, the inventory's folder, or ``{name, activity: CODE}``) are compared too. A
     Markdown report writes its charts as SVG files in ``<stem>_figures/`` beside it, before
-    the ``.md`` that links them.
+    the ``.md`` that links them. ``overwrite`` (``--force``) allows replacing existing files
+    (the report and its charts), never one of ``inputs`` (the files the model and ``other``
+    were read from); ``labels`` name the two files when ``other``'s functional unit differs
+    from ``model``'s.
     """
     fmt = format_for(out, fmt)
-    check_output_path(out)
+    check_output_path(out, overwrite=overwrite, inputs=inputs)
     check_iterations(iterations, seed)
+    if other is not None:
+        check_same_functional_unit(model, other, labels)
     result = solve(model)
     candidates = (
         [(_distinct(other.name, model.name), other)] if other is not None else []
@@ -107,11 +130,7 @@ def write_report(
     if date:
         data.date = date
     files = render_files(build_document(data), fmt, Path(out).name)
-    folder = Path(out).parent
-    for name, payload in list(files.items())[1:]:  # the charts first: the report links them
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / name, payload)
-    write_atomic(out, files[Path(out).name])
+    _write_files(Path(out), files, overwrite)
     return Path(out)
 
 
@@ -171,12 +190,15 @@ def compare_alternatives(
     fmt: str = "html",
     iterations: int = 0,
     seed: int | None = None,
+    labels: tuple[str, str] | None = None,
 ) -> tuple[str, bytes]:
     """The comparison as a text table (to print) and as a rendered page.
 
-    Both alternatives must answer the same functional unit: they are compared on the
+    Both alternatives must answer the same functional unit (same unit and amount after
+    conversion; ``labels`` name their files in the error): they are compared on the
     indicators of ``model_a``.
     """
+    check_same_functional_unit(model_a, model_b, labels)
     result_a, result_b = solve(model_a), solve(model_b)
     paired: Paired | None = None
     name_b = _distinct(model_b.name, model_a.name)
@@ -198,24 +220,29 @@ def compare_alternatives(
     return "\n".join([table.caption, _text_table(table), *notes, sentence]), render(document, fmt)
 
 
-def check_iterations(iterations: int, seed: int | None = None) -> None:
-    """Refuse Monte Carlo options that cannot mean what the user wants.
-
-    Shared by ``lca run``, ``lca report`` and ``lca compare``: 0 iterations means no
-    Monte Carlo, 1 gives no band, and a seed without iterations would be ignored.
-
-    Examples
-    --------
-    >>> check_iterations(0), check_iterations(10_000, seed=42)
-    (None, None)
-    >>> check_iterations(0, seed=42)
-    Traceback (most recent call last):
-    lca.errors.LcaError: --seed 42 needs --iterations (e.g. 10000): a seed only applies to Monte Carlo
-    """
-    if iterations and iterations < 2:
-        raise LcaError(f"--iterations {iterations}: expected 0 (none) or at least 2 (e.g. 10000)")
-    if seed is not None and not iterations:
-        raise LcaError(f"--seed {seed} needs --iterations (e.g. 10000): a seed only applies to Monte Carlo")
+def _write_files(out: Path, files: dict[str, bytes], overwrite: bool) -> None:
+    """The report's charts, then the report that links them; on any failure or interruption,
+    the charts and chart folders this call made are removed (nothing half-written is left)."""
+    made: list[Path] = []
+    try:
+        for name, payload in list(files.items())[1:]:
+            target = out.parent / name
+            for folder in reversed(target.relative_to(out.parent).parents[:-1]):
+                if not (out.parent / folder).exists():
+                    (out.parent / folder).mkdir()
+                    made.append(out.parent / folder)
+            existed = target.exists()
+            write_atomic(target, payload, overwrite=overwrite)
+            if not existed:
+                made.append(target)
+        write_atomic(out, files[out.name], overwrite=overwrite)
+    except BaseException:
+        for path in reversed(made):
+            if not path.is_dir():
+                path.unlink(missing_ok=True)
+            elif not any(path.iterdir()):
+                path.rmdir()
+        raise
 
 
 def _distinct(name: str, other: str) -> str:

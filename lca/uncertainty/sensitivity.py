@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lca.comparison import check_same_functional_unit
 from lca.compile import Matrices, build_matrices
 from lca.errors import UncertaintyError
 from lca.model.records import Model
@@ -180,7 +181,13 @@ def compare(
 
     The probability that A is lower counts ties half: an inventory compared with
     itself gives 0.5 (see tests/test_sensitivity.py).
+
+    Two models assessed for their functional units must have the same one (same unit and
+    amount after conversion, :func:`lca.comparison.check_same_functional_unit`); given
+    explicit demands or compiled matrices, the caller vouches for that.
     """
+    if isinstance(model_a, Model) and isinstance(model_b, Model) and demand_a is None and demand_b is None:
+        check_same_functional_unit(model_a, model_b)
     pa = Propagator(_compiled(model_a), demand_a)
     pb = Propagator(_compiled(model_b), demand_b)
     inputs_a = {_pair_key(pa, c): c for c in range(pa.space.size)}

@@ -142,10 +142,14 @@ def test_cli_compare_prints_the_ratio(tmp_path, capsys):
     assert "BLOOM vs BLOOM (B)" in (tmp_path / "c.md").read_text()
 
 
-def test_compare_does_not_compare_incomplete_indicators(capsys):
+def test_compare_does_not_compare_incomplete_indicators(capsys, tmp_path):
     # GPT-3's case (Patterson et al. 2021) has GWP only: its ADP, PE and WATER are missing,
-    # so they read as lower bounds and are not ranked; GWP is: 553,100 / 50,890 = 10.9
-    gpt3 = lca.datasets_dir() / "cases" / "gpt3.yaml"
+    # so they read as lower bounds and are not ranked; GWP is: 553,100 / 50,890 = 10.9.
+    # BLOOM's functional unit is "1 unit", GPT-3's "1 run": compare refuses different
+    # functional units, so this copy states GPT-3's in BLOOM's unit
+    text = (lca.datasets_dir() / "cases" / "gpt3.yaml").read_text(encoding="utf-8")
+    gpt3 = tmp_path / "gpt3.yaml"
+    gpt3.write_text(text.replace("amount: 1, unit: run,", "amount: 1, unit: unit,"), encoding="utf-8")
     assert main(["compare", str(CASE), str(gpt3)]) == 0
     out = capsys.readouterr().out
     rows = {
