@@ -65,7 +65,7 @@ def run(
                 activities=activities,
                 progress=bar,
             )
-        frame = tidy_monte_carlo(mc, result.missing())
+        frame = tidy_monte_carlo(mc, result.coverage(list(mc.rows)))
     else:
         frame = tidy_result(result)
     document = metadata(model, result, inventory=source, demand=demands, settings=settings, monte_carlo=mc)

@@ -294,7 +294,7 @@ def run_scenarios(
                 demands = {"demand_a": demand or None, "demand_b": demand or None}
                 paired = compare(model, changed, iterations, seed, sampling=sampling, **demands)
                 seed = paired.b.seed
-                frame = tidy_monte_carlo(paired.b, result.missing())
+                frame = tidy_monte_carlo(paired.b, result.coverage(list(paired.b.rows)))
             else:
                 frame = tidy_result(result)
         except InputFileError:

@@ -16,7 +16,7 @@ def test_run_with_iterations_prints_bands_seed_and_iterations(capsys):
     assert "of 2,000 iterations (random sampling), seed 7" in out.out
     lines = {line.split()[0]: line for line in out.out.splitlines() if line.strip()}
     for row in ("manufacturing", "training", "dynamic", "total"):
-        assert re.search(r"\[[\d.e+]+ - [\d.e+]+\]", lines[row]), lines[row]
+        assert re.search(r"\[[\d.,]+ – [\d.,]+\]", lines[row]), lines[row]  # mean [p2.5 – p97.5]
     assert out.err == ""  # no progress bar when stderr is not a terminal
     # the same seed prints the same table
     assert main(args) == 0

@@ -159,7 +159,7 @@ def test_cli_template_export_and_run(tmp_path, capsys):
     capsys.readouterr()
     assert main(["run", str(workbook)]) == 0
     printed = capsys.readouterr().out
-    assert "5.089e+04" in printed  # 50.9 t CO2 eq in all, as from bloom.yaml
+    assert "50.89" in printed  # 50.9 t CO2 eq in all, as from bloom.yaml (GWP [t CO2 eq] column)
     totals = list(openpyxl.load_workbook(results)["results"].iter_rows(values_only=True))
     total = next(r for r in totals if r[0] == "total")
     assert total[1] == pytest.approx(lca.solve(lca.bloom()).total("GWP").magnitude, rel=1e-12)

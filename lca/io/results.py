@@ -30,7 +30,7 @@ import html
 import io
 import json
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -49,38 +49,52 @@ JSON_FORMAT = "lca-results/1"
 
 
 def tidy_result(result: Result) -> pd.DataFrame:
-    """One row per phase (and ``total``) and indicator, statistic ``value``."""
-    table = result.phase_table(units_in_header=False)
+    """One row per phase (and ``total``) and indicator, statistic ``value``.
+
+    A cell with no data is NaN (never 0) and ``complete`` is False where the value is a
+    lower bound or missing (:meth:`lca.solve.Result.coverage`).
+    """
+    table = result.phase_table(units_in_header=False, missing_as_nan=True)
+    coverage = result.coverage(list(table.index))
     units = {i.code: format_unit(i.unit) for i in result.matrices.indicators}
-    incomplete = set(result.missing())
     rows = [
-        (phase, "total" if phase == "total" else "phase", code, units[code], "value", float(value))
+        (
+            phase,
+            "total" if phase == "total" else "phase",
+            code,
+            units[code],
+            "value",
+            float(value),
+            coverage.loc[phase, code] == "complete",
+        )
         for phase, values in table.iterrows()
         for code, value in values.items()
     ]
-    return _frame(rows, incomplete)
+    return _frame(rows)
 
 
-def tidy_monte_carlo(result: MonteCarloResult, incomplete: Collection[str] = ()) -> pd.DataFrame:
+def tidy_monte_carlo(result: MonteCarloResult, coverage: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per reported row, indicator and statistic of a Monte Carlo ``result``.
 
-    ``incomplete`` names the indicators the inventory lacks data for (from the
-    deterministic :meth:`lca.solve.Result.missing`).
+    ``coverage`` is the deterministic result's :meth:`~lca.solve.Result.coverage` of the
+    same rows: a row and indicator with no data has NaN statistics, one with some data is
+    not ``complete`` (its statistics are lower bounds).
     """
     summary = result.summary()
     statistics = list(summary.columns[4:])
-    rows = [
-        (r["phase"], r["kind"], r["indicator"], r["unit"], stat, float(r[stat]))
-        for r in summary.to_dict("records")
-        for stat in statistics
-    ]
-    return _frame(rows, set(incomplete))
+    rows = []
+    for r in summary.to_dict("records"):
+        state = "complete" if coverage is None else coverage.loc[r["phase"], r["indicator"]]
+        for stat in statistics:
+            value = math.nan if state == "none" else float(r[stat])
+            rows.append((r["phase"], r["kind"], r["indicator"], r["unit"], stat, value, state == "complete"))
+    return _frame(rows)
 
 
-def _frame(rows: list[tuple], incomplete: set[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(COLUMNS[:-1]))
+def _frame(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
     frame["value"] = frame["value"].astype(float)
-    frame["complete"] = ~frame["indicator"].isin(incomplete)
+    frame["complete"] = frame["complete"].astype(bool)
     return frame.reset_index(drop=True)
 
 
@@ -167,36 +181,40 @@ def metadata(
 
 # -- for people ---------------------------------------------------------------------------------
 def human_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Phase x indicator cells as text: ``value``, or ``mean [low - high]`` with Monte Carlo.
+    """Phase x indicator cells as text: ``value``, or ``mean [low – high]`` with Monte Carlo.
 
-    The one place where ``lca run`` formats numbers for people (``--format table`` and
-    ``md``); CSV and JSON keep full precision.
+    Numbers go through the one formatter of every output (:mod:`lca.report.numbers`): 4
+    significant digits, thousands separators, one unit prefix per indicator column, ``n/a``
+    for no data and ``>= x`` for a lower bound. CSV and JSON keep full precision.
     """
+    from lca.report.numbers import column_scale, format_cell, format_number
+
     index = ["scenario", "phase"] if "scenario" in frame.columns else ["phase"]
-    frame = frame.assign(column=frame["indicator"] + " [" + frame["unit"] + "]")
     stats = list(dict.fromkeys(frame["statistic"]))
-    if stats == ["value"]:
-        cells = frame.assign(cell=frame["value"].map(_number))
-    else:
-        low, high = [s for s in stats if s.startswith("p")][-2:]
-        wide = frame.pivot_table(
-            index=[*index, "column"], columns="statistic", values="value", sort=False, dropna=False
-        )
-        wide["cell"] = [
-            f"{_number(m)} [{_number(lo)} - {_number(hi)}]"
-            for m, lo, hi in zip(wide["mean"], wide[low], wide[high], strict=True)
-        ]
-        cells = wide.reset_index()
-    table = cells.pivot(index=index, columns="column", values="cell")
-    rows = list(dict.fromkeys(map(tuple, frame[index].to_numpy())))
-    table = table.loc[rows if len(index) > 1 else [r[0] for r in rows], list(dict.fromkeys(frame["column"]))]
+    central = "value" if stats == ["value"] else "mean"
+    band = [s for s in stats if s.startswith("p")][-2:] if central == "mean" else []
+    keys = list(dict.fromkeys(map(tuple, frame[index].to_numpy())))
+    columns = {}
+    for code in dict.fromkeys(frame["indicator"]):
+        part = frame[frame["indicator"] == code]
+        wide = part.pivot_table(index=index, columns="statistic", values="value", sort=False, dropna=False)
+        complete = part.groupby(index, sort=False)["complete"].all()
+        wide = wide.reindex(keys if len(index) > 1 else [k[0] for k in keys])
+        complete = complete.reindex(wide.index)
+        values = wide[central].to_numpy(dtype=float)
+        shown, factor = column_scale([v for v in values if not math.isnan(v)], str(part["unit"].iloc[0]))
+        cells = []
+        for k, value in enumerate(values):
+            state = "none" if math.isnan(value) else "complete" if complete.iloc[k] else "partial"
+            text = format_cell(value, factor, state)
+            if band and state != "none":
+                low, high = (format_number(wide[p].iloc[k] * factor) for p in band)
+                text += f" [{low} – {high}]"
+            cells.append(text)
+        columns[f"{code} [{shown}]"] = cells
+    table = pd.DataFrame(columns, index=wide.index)
     table.columns.name = None
     return table
-
-
-def _number(value: float) -> str:
-    """4 significant digits; ``n/a`` for a missing value."""
-    return "n/a" if value is None or math.isnan(value) else f"{value:.4g}"
 
 
 def to_text(frame: pd.DataFrame) -> str:
