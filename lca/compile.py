@@ -483,6 +483,14 @@ def _finite(value: float, where: str) -> float:
 
 
 def _indicators(model: Model) -> list[Indicator]:
+    methods = model.info.get("methods")
+    if methods:  # categories of standard impact methods (lca.methods, needs bw2io's data)
+        from lca.methods import model_indicators, model_methods
+
+        indicators = model_indicators(default_indicators(), model_methods(model))
+        by_code = {i.code: i for i in indicators}
+        codes = model.info.get("indicators")
+        return [by_code.get(c) or get_indicator(c) for c in codes] if codes else indicators
     codes = model.info.get("indicators")
     if codes:
         return [get_indicator(c) for c in codes]
@@ -492,6 +500,7 @@ def _indicators(model: Model) -> list[Indicator]:
 def _flows(model: Model, indicators: list[Indicator]) -> dict[str, Flow]:
     flows = {i.code: Flow(i.code, i.name, i.unit_text, {i.code: 1.0}) for i in indicators}
     codes = {i.code for i in indicators}
+    categories = None
     for flow in model.flows.values():
         if flow.code in codes:
             raise InventoryError(f"flow '{flow.code}' has the code of an indicator")
@@ -501,6 +510,12 @@ def _flows(model: Model, indicators: list[Indicator]) -> dict[str, Flow]:
                 raise InventoryError(
                     f"flow '{flow.code}': factor for unknown indicator '{code}'{suggest(code, codes)}"
                 )
+        if flow.is_elementary:  # characterised by the indicators' method categories
+            from lca.methods import categories_for, characterised_flow, model_methods
+
+            if categories is None:
+                categories = categories_for(indicators, model_methods(model))
+            flow = characterised_flow(flow, indicators, categories)
         flows[flow.code] = flow
     return flows
 
@@ -554,9 +569,11 @@ def _columns(
 
 
 def _characterisation(flows: dict[str, Flow], indicators: list[Indicator]) -> sp.csr_matrix:
-    matrix = sp.lil_matrix((len(indicators), len(flows)))
     ind_index = {ind.code: i for i, ind in enumerate(indicators)}
+    rows, cols, values = [], [], []
     for k, flow in enumerate(flows.values()):
         for code, factor in flow.factors.items():
-            matrix[ind_index[code], k] = float(factor)
-    return matrix.tocsr()
+            rows.append(ind_index[code])
+            cols.append(k)
+            values.append(float(factor))
+    return sp.csr_matrix((values, (rows, cols)), shape=(len(indicators), len(flows)))

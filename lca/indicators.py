@@ -56,18 +56,30 @@ _DEFAULTS = (
         "GWP",
         "Climate change, global warming potential (GWP100)",
         "kg CO2 eq",
-        "IPCC AR6 GWP100, as used by EF 3.1 and ecoinvent",
+        "IPCC AR6 GWP100, as used by EF 3.1 and ecoinvent; elementary flows: IPCC 2021, climate change, "
+        "global warming potential (GWP100), ecoinvent 3.9 LCIA implementation",
     ),
     Indicator(
         "ADP",
         "Abiotic depletion potential, minerals and metals",
         "kg Sb eq",
-        "CML-IA ultimate reserves, as used by EF 3.1 (ADPe)",
+        "CML-IA ultimate reserves, as used by EF 3.1 (ADPe); elementary flows: EF v3.1, material "
+        "resources: metals/minerals, ecoinvent 3.9 LCIA implementation",
     ),
     Indicator(
-        "PE", "Primary energy consumption", "MJ", "Cumulative energy demand, renewable and non-renewable"
+        "PE",
+        "Primary energy consumption",
+        "MJ",
+        "Cumulative energy demand, renewable and non-renewable; elementary flows: Cumulative Energy "
+        "Demand (CED), total, energy content (HHV), ecoinvent 3.9 LCIA implementation",
     ),
-    Indicator("WATER", "Water consumption", "L", "Consumed (not returned) fresh water, on-site and off-site"),
+    Indicator(
+        "WATER",
+        "Water consumption",
+        "L",
+        "Consumed (not returned) fresh water, on-site and off-site; elementary flows: EN15804, "
+        "use of net fresh water, ecoinvent 3.9 LCIA implementation",
+    ),
 )
 
 _REGISTRY: dict[str, Indicator] = {i.code: i for i in _DEFAULTS}

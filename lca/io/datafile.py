@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import yaml
 
 from lca.errors import InputFileError, LcaError, OutputError, Problem
+from lca.io.bw_links import input_text, is_link, link_spec
 from lca.model.records import Activity, Exchange, Flow, FunctionalUnit, Model, Parameter
 from lca.model.uncertainty import _SPEC_KEYS, Uncertainty
 
@@ -44,7 +45,7 @@ ACTIVITY_FIELDS = (
     "comment",
 )
 _ACTIVITY_KEYS = {*ACTIVITY_FIELDS, "exchanges"}
-_FLOW_KEYS = {"code", "name", "unit", "factors", "source"}
+_FLOW_KEYS = {"code", "name", "unit", "factors", "source", "categories", "uuid"}
 _TOP_KEYS = {
     "format",
     "name",
@@ -56,6 +57,8 @@ _TOP_KEYS = {
     "activities",
     "info",
     "sources",
+    "methods",  # impact method categories (lca.methods)
+    "brightway",  # {project: NAME}: the Brightway project background links resolve in
 }
 
 
@@ -106,6 +109,7 @@ def model_from_dict(data: Any, label: str = "inventory") -> Model:
     elif indicators:
         model.info["indicators"] = list(indicators)
 
+    _record(f"{label}, methods", problems, _interop, data, model, f"{label}, methods")
     for name, spec in _mapping(data.get("parameters"), f"{label}, parameters", problems).items():
         where = f"{label}, parameters.{name}"
         par = _record(where, problems, _parameter, str(name), spec, where)
@@ -176,7 +180,7 @@ def _exchange(spec: Any, where: str) -> Exchange:
             raise LcaError(f"missing '{key}'")
     amount = _amount(spec["amount"])
     return Exchange(
-        str(spec["input"]),
+        input_text(spec["input"]),
         amount,
         str(spec.get("unit") or ""),
         _uncertainty(spec, amount, where),
@@ -244,7 +248,19 @@ def _flow(spec: Any, where: str) -> Flow:
         str(spec.get("unit") or ""),
         factors,
         str(spec.get("source") or ""),
+        tuple(str(c) for c in spec.get("categories") or ()),
+        str(spec.get("uuid") or ""),
     )
+
+
+def _interop(data: Mapping[str, Any], model: Model, where: str) -> None:
+    """The ``methods`` and ``brightway`` keys, into ``model.info``."""
+    from lca.methods import read_methods
+
+    if data.get("methods") is not None:
+        model.info["methods"] = {k: list(v) for k, v in read_methods(data["methods"], where).items()}
+    if data.get("brightway") is not None:
+        model.info["brightway"] = dict(_mapping(data["brightway"], where, [], "{project: NAME}"))
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -256,6 +272,9 @@ def model_to_dict(model: Model) -> dict[str, Any]:
         data["indicators"] = info.pop("indicators")
     if "sources" in info:
         data["sources"] = info.pop("sources")
+    for key in ("methods", "brightway"):
+        if key in info:
+            data[key] = info.pop(key)
     if info:
         data["info"] = info
     fu = model.functional_unit
@@ -284,6 +303,8 @@ def model_to_dict(model: Model) -> dict[str, Any]:
                     "unit": f.unit,
                     "factors": dict(f.factors),
                     "source": f.source,
+                    "categories": list(f.categories),
+                    "uuid": f.uuid,
                 }
             )
             for f in model.flows.values()
@@ -303,7 +324,7 @@ def model_to_dict(model: Model) -> dict[str, Any]:
                 "exchanges": [
                     _clean(
                         {
-                            "input": e.input,
+                            "input": link_spec(e.input) if is_link(e.input) else e.input,
                             "amount": e.amount,
                             "unit": e.unit,
                             "lifetime": e.lifetime,

@@ -166,6 +166,11 @@ class Flow:
         Unit of the flow amounts.
     factors : dict of str to float
         Characterisation factor per indicator code, in the indicator's unit per ``unit``.
+    categories : tuple of str
+        Compartment and sub-compartment of an elementary flow, e.g. ``("air", "urban air
+        close to ground")``; with ``name`` (or ``uuid``) it names the flow in impact methods.
+    uuid : str
+        The ecoinvent / biosphere3 identifier of the elementary flow, when known.
     """
 
     code: str
@@ -173,6 +178,13 @@ class Flow:
     unit: str
     factors: dict[str, float] = field(default_factory=dict)
     source: str = ""
+    categories: tuple[str, ...] = ()
+    uuid: str = ""
+
+    @property
+    def is_elementary(self) -> bool:
+        """True when the flow names an elementary flow that impact methods characterise."""
+        return bool(self.uuid or self.categories)
 
 
 @dataclass
