@@ -42,7 +42,12 @@ def brightway_dir(folder: Path):
 
 
 def _lognormal(amount: float, gsd: float) -> dict:
-    return {"uncertainty type": 2, "loc": math.log(abs(amount)), "scale": math.log(gsd), "negative": amount < 0}
+    return {
+        "uncertainty type": 2,
+        "loc": math.log(abs(amount)),
+        "scale": math.log(gsd),
+        "negative": amount < 0,
+    }
 
 
 def background() -> dict:
@@ -57,9 +62,24 @@ def background() -> dict:
                 {"input": ("bg", "elec"), "amount": 1.0, "type": "production"},
                 {"input": ("bg", "coal"), "amount": 0.1, "type": "technosphere", **_lognormal(0.1, 1.2)},
                 {"input": ("bg", "ash"), "amount": -0.01, "type": "technosphere", **_lognormal(-0.01, 1.1)},
-                {"input": CO2, "amount": 0.05, "type": "biosphere", "uncertainty type": 3, "loc": 0.05, "scale": 0.005},
+                {
+                    "input": CO2,
+                    "amount": 0.05,
+                    "type": "biosphere",
+                    "uncertainty type": 3,
+                    "loc": 0.05,
+                    "scale": 0.005,
+                },
                 {"input": SO2, "amount": 2e-4, "type": "biosphere"},
-                {"input": RIVER, "amount": 0.002, "type": "biosphere", "uncertainty type": 5, "loc": 0.002, "minimum": 0.001, "maximum": 0.004},
+                {
+                    "input": RIVER,
+                    "amount": 0.002,
+                    "type": "biosphere",
+                    "uncertainty type": 5,
+                    "loc": 0.002,
+                    "minimum": 0.001,
+                    "maximum": 0.004,
+                },
             ],
         },
         ("bg", "coal"): {
@@ -69,7 +89,14 @@ def background() -> dict:
             "location": "GLO",
             "exchanges": [
                 {"input": ("bg", "coal"), "amount": 1.0, "type": "production"},
-                {"input": ("bg", "elec"), "amount": 0.2, "type": "technosphere", "uncertainty type": 4, "minimum": 0.15, "maximum": 0.25},
+                {
+                    "input": ("bg", "elec"),
+                    "amount": 0.2,
+                    "type": "technosphere",
+                    "uncertainty type": 4,
+                    "minimum": 0.15,
+                    "maximum": 0.25,
+                },
                 {"input": COAL, "amount": 1.05, "type": "biosphere"},
                 {"input": CH4, "amount": 0.003, "type": "biosphere", **_lognormal(0.003, 1.5)},
                 {"input": CO2, "amount": 2.0, "type": "biosphere"},
@@ -108,5 +135,10 @@ def background() -> dict:
 BLOOM_LINKS = [
     ("node_manufacturing", {"database": "bg", "code": "steel"}, 25.0, "kg"),  # chassis steel
     ("node_manufacturing", {"database": "bg", "code": "ash"}, 2.0, "kg"),  # waste sent to treatment
-    ("training_idle", {"name": "electricity production", "reference product": "electricity", "location": "FR"}, 1000.0, "kWh"),
+    (
+        "training_idle",
+        {"name": "electricity production", "reference product": "electricity", "location": "FR"},
+        1000.0,
+        "kWh",
+    ),
 ]

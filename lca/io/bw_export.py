@@ -41,7 +41,9 @@ from lca.units import format_unit
 PRODUCTION, TECHNOSPHERE, BIOSPHERE = "production", "technosphere", "biosphere"
 
 
-def export_model(model: Model, project: str, database: str | None = None, overwrite: bool = False) -> dict[str, Any]:
+def export_model(
+    model: Model, project: str, database: str | None = None, overwrite: bool = False
+) -> dict[str, Any]:
     """Write ``model`` to Brightway project ``project`` (created if new).
 
     Returns
@@ -56,7 +58,9 @@ def export_model(model: Model, project: str, database: str | None = None, overwr
     for name in (database, flows_db):
         if name in bd.databases:
             if not overwrite:
-                raise InventoryError(f"Brightway project '{project}' already has database '{name}'; use --force")
+                raise InventoryError(
+                    f"Brightway project '{project}' already has database '{name}'; use --force"
+                )
             del bd.databases[name]
     matrices = build_matrices(model)
     linked = set((model.info.get("brightway") or {}).get("databases") or [])
@@ -110,7 +114,11 @@ def _flow_keys(
             keys.append(("biosphere3", elementary.uuid))
             to_bw[k] = _per_reference(flow.unit.strip(), elementary.unit, f"flow '{code}'")
         else:
-            unit = flow.unit if flow is not None else next(i.unit_text for i in matrices.indicators if i.code == code)
+            unit = (
+                flow.unit
+                if flow is not None
+                else next(i.unit_text for i in matrices.indicators if i.code == code)
+            )
             keys.append((flows_db, code))
             new[(flows_db, code)] = (flow.name if flow is not None else code, format_unit(unit))
     return keys, new, to_bw
@@ -153,7 +161,9 @@ def _activities(
             "exchanges": [],
         }
     formulas: dict[tuple[str, str], list[int]] = {}
-    for n, (i, j, amount) in enumerate(zip(matrices.tech_rows, matrices.tech_cols, matrices.tech_amounts, strict=True)):
+    for n, (i, j, amount) in enumerate(
+        zip(matrices.tech_rows, matrices.tech_cols, matrices.tech_amounts, strict=True)
+    ):
         key = keys[j]
         if key not in data:
             continue
@@ -171,7 +181,9 @@ def _activities(
         key = keys[j]
         if key in data:
             factor = float(to_bw[i])
-            exchange = _exchange(flow_keys[i], factor * _entry_value(amount, matrices), BIOSPHERE, amount, factor)
+            exchange = _exchange(
+                flow_keys[i], factor * _entry_value(amount, matrices), BIOSPHERE, amount, factor
+            )
             data[key]["exchanges"].append(exchange)
             if "formula" in exchange:
                 formulas.setdefault(key, []).append(-1)
@@ -182,7 +194,9 @@ def _entry_value(amount: CompiledAmount, matrices: Matrices) -> float:
     return float(amount.evaluate(matrices.parameters.base_values))
 
 
-def _exchange(key: tuple[str, str], value: float, kind: str, amount: CompiledAmount, sign: float) -> dict[str, Any]:
+def _exchange(
+    key: tuple[str, str], value: float, kind: str, amount: CompiledAmount, sign: float
+) -> dict[str, Any]:
     exchange: dict[str, Any] = {"input": key, "amount": value, "type": kind}
     formula = _formula(amount, sign)
     if formula:
@@ -217,13 +231,20 @@ def _stats(unc: Uncertainty, factor: float) -> dict[str, Any]:
         return fields
     sign = -1.0 if negative else 1.0
     low, high = sorted((sign * scaled.minimum, sign * scaled.maximum))
-    for name, value in (("loc", sign * scaled.loc), ("scale", scaled.scale), ("minimum", low), ("maximum", high)):
+    for name, value in (
+        ("loc", sign * scaled.loc),
+        ("scale", scaled.scale),
+        ("minimum", low),
+        ("maximum", high),
+    ):
         if not math.isnan(value):
             fields[name] = value
     return fields
 
 
-def _parameters(model: Model, matrices: Matrices, database: str, formulas: dict[tuple[str, str], list[int]]) -> None:
+def _parameters(
+    model: Model, matrices: Matrices, database: str, formulas: dict[tuple[str, str], list[int]]
+) -> None:
     bd = brightway()
     params = matrices.parameters
     first = next(iter(formulas), None) or next(iter(bd.Database(database)))
@@ -257,7 +278,11 @@ def _methods(
     names = []
     c = matrices.characterisation.tocoo()
     for k, indicator in enumerate(matrices.indicators):
-        cfs = [(flow_keys[f], float(v) / float(to_bw[f])) for r, f, v in zip(c.row, c.col, c.data, strict=True) if r == k]
+        cfs = [
+            (flow_keys[f], float(v) / float(to_bw[f]))
+            for r, f, v in zip(c.row, c.col, c.data, strict=True)
+            if r == k
+        ]
         name = ("lca", database, indicator.code)
         if name in bd.methods:
             del bd.methods[name]

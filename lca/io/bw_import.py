@@ -122,7 +122,9 @@ def read_nodes(databases: Iterable[str]) -> dict[int, Node]:
     nodes = {}
     for name in databases:
         query = AD.select(AD.id, AD.database, AD.code, AD.name, AD.product, AD.location, AD.type, AD.data)
-        for id_, db, code, act_name, product, location, kind, data in query.where(AD.database == name).tuples():
+        for id_, db, code, act_name, product, location, kind, data in query.where(
+            AD.database == name
+        ).tuples():
             nodes[id_] = Node(
                 id_,
                 db,
@@ -147,7 +149,9 @@ def read_entries(databases: Iterable[str]) -> tuple[Entries, Entries]:
             db.process()  # bw2data's own cache is stale: rebuild it as bw2calc would need
         package = db.datapackage()
         for matrix, into in (("technosphere_matrix", tech), ("biosphere_matrix", bio)):
-            resources = {r["name"].rsplit(".", 1)[1]: r["name"] for r in package.resources if r.get("matrix") == matrix}
+            resources = {
+                r["name"].rsplit(".", 1)[1]: r["name"] for r in package.resources if r.get("matrix") == matrix
+            }
             if "indices" not in resources:
                 continue
             indices = package.get_resource(resources["indices"])[0]
@@ -218,7 +222,9 @@ def background_records(
         node = nodes[j]
         amount = production.get(j, 0.0)
         if amount == 0.0:
-            raise InventoryError(f"Brightway activity {node.label}: production is 0; expected a reference product")
+            raise InventoryError(
+                f"Brightway activity {node.label}: production is 0; expected a reference product"
+            )
         comment = f"reference product: {node.product}" if node.product else ""
         if amount < 0:
             comment += f"; waste treatment (Brightway production {amount:g}), read as a treatment service"
@@ -240,7 +246,9 @@ def background_records(
         i, j = int(t_rows[k]), int(t_cols[k])
         supplier = nodes.get(i)
         if supplier is None or i not in activities:
-            raise InventoryError(f"Brightway activity {nodes[j].label}: input id {i} is not an activity of the project")
+            raise InventoryError(
+                f"Brightway activity {nodes[j].label}: input id {i} is not an activity of the project"
+            )
         amount = -float(values[k]) * sign[i]  # lca: A[i, j] = -amount; a waste row is turned over
         where = f"Brightway activity {nodes[j].label}, input {supplier.label}"
         unc = _uncertainty(t_dist[k], amount / float(t_data[k]) if t_data[k] else 1.0, amount, where)
@@ -288,7 +296,9 @@ def _uncertainty(row: Any, sign: float, amount: float, where: str) -> Uncertaint
             "expected 0-1 fixed, 2 lognormal, 3 normal, 4 uniform or 5 triangular"
         )
     fields = {f: float(row[f]) for f in ("loc", "scale", "shape", "minimum", "maximum")}
-    unc = Uncertainty(kind, fields["loc"], fields["scale"], fields["shape"], fields["minimum"], fields["maximum"])
+    unc = Uncertainty(
+        kind, fields["loc"], fields["scale"], fields["shape"], fields["minimum"], fields["maximum"]
+    )
     if kind == LOGNORMAL:
         unc = Uncertainty(kind, unc.loc, unc.scale, negative=bool(row["negative"]) != (sign < 0))
     elif kind == UNIFORM:
@@ -366,7 +376,10 @@ def _resolve(
         codes = [n.code for n in nodes.values() if n.database == spec["database"]]
         close = difflib.get_close_matches(spec["code"], codes, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise DataNotFound(f"Brightway database '{spec['database']}' has no activity or flow with code '{spec['code']}'{hint}")
+        raise DataNotFound(
+            f"Brightway database '{spec['database']}' has no activity or flow "
+            f"with code '{spec['code']}'{hint}"
+        )
     fields = (("name", "name"), ("reference product", "product"), ("location", "location"))
     found = [
         n
@@ -378,10 +391,12 @@ def _resolve(
         return found[0]
     if found:
         raise DataNotFound(
-            f"Brightway link {wanted} matches {len(found)} activities ({', '.join(n.label for n in found[:5])}); "
-            "add its reference product, location or database"
+            f"Brightway link {wanted} matches {len(found)} activities "
+            f"({', '.join(n.label for n in found[:5])}); add its reference product, location or database"
         )
-    labels = {" | ".join((n.name, n.product, n.location)): n for n in nodes.values() if n.database in databases}
+    labels = {
+        " | ".join((n.name, n.product, n.location)): n for n in nodes.values() if n.database in databases
+    }
     close = difflib.get_close_matches(wanted, list(labels), n=3, cutoff=0.5)
     hint = f"; did you mean {' or '.join(labels[c].label for c in close)}?" if close else ""
     raise DataNotFound(f"no Brightway activity {wanted} in {', '.join(sorted(databases))}{hint}")

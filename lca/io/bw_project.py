@@ -46,7 +46,8 @@ def open_project(name: str, create: bool = False) -> Any:
             f"Brightway project '{name}' does not exist{hint} (projects in {bd.projects._base_data_dir}: "
             f"{', '.join(sorted(known)) or 'none'})"
         )
-    bd.projects.set_current(name)
+    if bd.projects.current != name:  # bw2data's switch runs gc.collect twice (seconds)
+        bd.projects.set_current(name)
     return bd
 
 
