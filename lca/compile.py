@@ -483,8 +483,8 @@ def _finite(value: float, where: str) -> float:
 
 
 def _indicators(model: Model) -> list[Indicator]:
-    methods = model.info.get("methods")
-    if methods:  # categories of standard impact methods (lca.methods, needs bw2io's data)
+    if model.info.get("methods") or any(f.is_elementary for f in model.flows.values()):
+        # elementary flows or method categories: lca.methods, which needs bw2io's data
         from lca.methods import model_indicators, model_methods
 
         indicators = model_indicators(default_indicators(), model_methods(model))

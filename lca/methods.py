@@ -406,8 +406,16 @@ def categories_for(
 
 
 def model_indicators(base: list[Indicator], methods: Mapping[str, MethodName]) -> list[Indicator]:
-    """``base`` indicators with a model's method categories: a default one remapped, others added."""
-    result = list(base)
+    """``base`` indicators with a model's method categories: a default one remapped, others added.
+
+    A default indicator's ``method`` then names the category and the bw2io version it comes from.
+    """
+    result = [
+        replace(i, method=method_text(impact_category(DEFAULT_METHODS[i.code])))
+        if i.code in DEFAULT_METHODS and i.code not in methods
+        else i
+        for i in base
+    ]
     position = {ind.code: n for n, ind in enumerate(result)}
     for code, name in methods.items():
         category = impact_category(name)

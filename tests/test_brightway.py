@@ -218,3 +218,81 @@ def test_a_foreground_unit_that_does_not_convert_is_named(bw):
     lca.io.bw_import.link_background(model, PROJECT)
     with pytest.raises(UnitError, match=r"activity 'use', exchange 1 \(input 'bg:steel'\).*cannot convert"):
         lca.solve(model)
+
+
+# -- files, commands and the report ----------------------------------------------------------
+def test_a_data_file_links_by_key_and_names_its_project(bw, tmp_path):
+    import yaml
+
+    from lca.cli import main
+
+    data = {
+        "name": "linked",
+        "brightway": {"project": PROJECT},
+        "methods": [list(EF_ACID)],
+        "functional_unit": {"activity": "use", "amount": 1},
+        "activities": [
+            {
+                "code": "use",
+                "phase": "deployment",
+                "unit": "item",
+                "exchanges": [{"input": {"database": "bg", "code": "steel"}, "amount": 2, "unit": "kg"}],
+            }
+        ],
+    }
+    path = tmp_path / "linked.yaml"
+    path.write_text(yaml.safe_dump(data))
+    model = lca.load(path)  # linked when read: the model names its project
+    assert "bg:steel" in model.activities and model.activities["bg:steel"].phase is None
+    gwp = lca.solve(model).total("GWP").magnitude
+    assert gwp == pytest.approx(2 * _bw_score(bw, {("bg", "steel"): 1.0}, IPCC_GWP100), rel=FLOAT32)
+    # the report names the methods and their versions in its goal and scope
+    from lca.report.commands import write_report
+
+    out = write_report(model, tmp_path / "report.md")
+    text = out.read_text()
+    assert "IPCC 2021: climate change, global warming potential (GWP100)" in text
+    assert "EF v3.1: acidification, accumulated exceedance (AE)" in text
+    assert "bw2io 0.9.17" in text
+    # and it exports to Brightway from the command line
+    assert (
+        main(["export", str(path), "--format", "brightway", "--project", PROJECT, "--database", "cli"]) == 0
+    )
+    score = _bw_score(bw, {("cli", "use"): 1.0}, ("lca", "cli", "acidification"))
+    assert score == pytest.approx(lca.solve(model).total("acidification").magnitude, rel=FLOAT32)
+    assert (
+        main(["export", str(path), "--format", "brightway", "--project", PROJECT, "--database", "cli"]) == 2
+    )
+
+
+def test_run_takes_the_project_on_the_command_line(bw, tmp_path, capsys):
+    import yaml
+
+    from lca.cli import main
+
+    data = {
+        "name": "unnamed",
+        "functional_unit": {"activity": "use"},
+        "activities": [
+            {
+                "code": "use",
+                "phase": "deployment",
+                "exchanges": [{"input": {"name": "steel production"}, "amount": 1, "unit": "kg"}],
+            }
+        ],
+    }
+    path = tmp_path / "unnamed.yaml"
+    path.write_text(yaml.safe_dump(data))
+    assert main(["run", str(path), "--project", PROJECT]) == 0
+    gwp = _bw_score(bw, {("bg", "steel"): 1.0}, IPCC_GWP100)
+    assert f"{gwp:.4g}" in capsys.readouterr().out
+
+
+def test_methods_command_lists_and_suggests(capsys):
+    from lca.cli import main
+
+    assert main(["methods", "IPCC 2021", "GWP100"]) == 0
+    out = capsys.readouterr().out
+    assert "IPCC 2021 | climate change | global warming potential (GWP100)" in out
+    assert main(["methods", "EF v3.1 acidifcation"]) == 2
+    assert "did you mean" in capsys.readouterr().err

@@ -242,28 +242,44 @@ def background_records(
         )
     sign = {j: (1.0 if production[j] > 0 else -1.0) for j in activities}
     off = np.flatnonzero(~diagonal)
-    for k in off:
-        i, j = int(t_rows[k]), int(t_cols[k])
-        supplier = nodes.get(i)
-        if supplier is None or i not in activities:
+    kinds = t_dist["uncertainty_type"][off].tolist()
+    stored = t_data[off].tolist()
+    for k, i, j, value, kind, amount_stored in zip(
+        off.tolist(),
+        t_rows[off].tolist(),
+        t_cols[off].tolist(),
+        values[off].tolist(),
+        kinds,
+        stored,
+        strict=True,
+    ):
+        supplier = activities.get(i)
+        if supplier is None:
             raise InventoryError(
                 f"Brightway activity {nodes[j].label}: input id {i} is not an activity of the project"
             )
-        amount = -float(values[k]) * sign[i]  # lca: A[i, j] = -amount; a waste row is turned over
-        where = f"Brightway activity {nodes[j].label}, input {supplier.label}"
-        unc = _uncertainty(t_dist[k], amount / float(t_data[k]) if t_data[k] else 1.0, amount, where)
-        activities[j].exchanges.append(Exchange(supplier.lca_code, amount, activities[i].unit, unc))
+        amount = -value * sign[i]  # lca: A[i, j] = -amount; a waste row is turned over
+        unc = None
+        if kind > 1:
+            where = f"Brightway activity {nodes[j].label}, input {nodes[i].label}"
+            unc = _uncertainty(t_dist[k], amount / amount_stored if amount_stored else 1.0, amount, where)
+        activities[j].exchanges.append(Exchange(supplier.code, amount, supplier.unit, unc))
     flows: dict[int, Flow] = {}
     b_rows, b_cols, b_data, b_flip = (a[keep_b] for a in (bio.rows, bio.cols, bio.data, bio.flip))
     b_dist = bio.distributions[keep_b]
-    for k in range(len(b_rows)):
-        i, j = int(b_rows[k]), int(b_cols[k])
-        if i not in flows:
-            flows[i] = _flow(nodes[i], source)
-        amount = -float(b_data[k]) if b_flip[k] else float(b_data[k])
-        where = f"Brightway activity {nodes[j].label}, flow {nodes[i].label}"
-        unc = _uncertainty(b_dist[k], -1.0 if b_flip[k] else 1.0, amount, where)
-        activities[j].exchanges.append(Exchange(flows[i].code, amount, flows[i].unit, unc))
+    b_kinds = b_dist["uncertainty_type"].tolist()
+    for k, (i, j, value, flip, kind) in enumerate(
+        zip(b_rows.tolist(), b_cols.tolist(), b_data.tolist(), b_flip.tolist(), b_kinds, strict=True)
+    ):
+        flow = flows.get(i)
+        if flow is None:
+            flow = flows[i] = _flow(nodes[i], source)
+        amount = -value if flip else value
+        unc = None
+        if kind > 1:
+            where = f"Brightway activity {nodes[j].label}, flow {nodes[i].label}"
+            unc = _uncertainty(b_dist[k], -1.0 if flip else 1.0, amount, where)
+        activities[j].exchanges.append(Exchange(flow.code, amount, flow.unit, unc))
     return list(activities.values()), list(flows.values())
 
 

@@ -107,6 +107,7 @@ def goal_and_scope(data: ReportInput) -> Section:
             "Indicators",
             ", ".join(f"{i.code} ({i.name}, {format_unit(i.unit)})" for i in data.result.matrices.indicators),
         ),
+        ("Impact methods", "; ".join(f"{i.code}: {i.method}" for i in data.result.matrices.indicators)),
         ("Monte Carlo", mc),
     ]
     rows = [
