@@ -200,13 +200,20 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
         default="table",
         help="output: aligned table (default), csv, json, md",
     )
+    run.add_argument("--project", help="Brightway project the inventory's background links resolve in")
     run.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     from lca.commands import run
 
-    run(args.inventory, **_assessment(args), activities=args.activity, settings=_settings(args.settings))
+    run(
+        args.inventory,
+        **_assessment(args),
+        activities=args.activity,
+        settings=_settings(args.settings),
+        project=args.project,
+    )
     return 0
 
 
@@ -387,8 +394,14 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
         "export", help="write an inventory (default: BLOOM) as .xlsx or .yaml, or its results"
     )
     cmd.add_argument("inventory", nargs="?", help="inventory file (.yaml or .xlsx); default: BLOOM")
-    cmd.add_argument("--out", required=True, help="file to write")
-    cmd.add_argument("--format", choices=["xlsx", "yaml"], help="default: from the suffix of --out")
+    cmd.add_argument("--out", help="file to write (not for --format brightway)")
+    cmd.add_argument(
+        "--format", choices=["xlsx", "yaml", "brightway"], help="default: from the suffix of --out"
+    )
+    cmd.add_argument(
+        "--project", help="--format brightway: the Brightway project to write to (created if new)"
+    )
+    cmd.add_argument("--database", help="--format brightway: the database name (default: the model's name)")
     cmd.add_argument("--results", action="store_true", help="write the results workbook instead (xlsx)")
     cmd.add_argument("--force", action="store_true", help="overwrite an existing file")
     cmd.set_defaults(func=_export)
@@ -401,6 +414,10 @@ def _export(args: argparse.Namespace) -> int:
     from lca.io.datafile import dump_model
     from lca.io.excel import write_inventory, write_results
 
+    if args.format == "brightway":
+        return _export_brightway(args)
+    if not args.out:
+        raise LcaError("--out is required (the file to write)")
     fmt = args.format or ("yaml" if Path(args.out).suffix.lower() in (".yaml", ".yml") else "xlsx")
     if args.results and fmt != "xlsx":
         raise LcaError("--results writes a workbook: use --format xlsx")
@@ -413,6 +430,43 @@ def _export(args: argparse.Namespace) -> int:
     else:
         dump_model(model, args.out)
     _say(f"wrote {args.out}")
+    return 0
+
+
+def _export_brightway(args: argparse.Namespace) -> int:
+    from lca.commands import load_inventory
+    from lca.errors import LcaError
+    from lca.io.bw_export import export_model
+
+    if not args.project:
+        raise LcaError("--format brightway needs --project NAME")
+    model, _ = load_inventory(args.inventory)
+    info = export_model(model, args.project, args.database, overwrite=args.force)
+    _say(
+        f"wrote {info['activities']} activities to Brightway project '{args.project}', database "
+        f"'{info['database']}' ({info['formulas']} exchanges with formulas, parameters in SI base units); "
+        f"methods: {', '.join(' | '.join(m) for m in info['methods'])}"
+    )
+    return 0
+
+
+def _add_methods(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser("methods", help="list the impact method categories (ecoinvent 3.9 LCIA, via bw2io)")
+    cmd.add_argument("search", nargs="*", help="words the category's name contains (case-insensitive)")
+    cmd.set_defaults(func=_methods)
+
+
+def _methods(args: argparse.Namespace) -> int:
+    from lca.errors import DataNotFound
+    from lca.methods import search_methods, suggest_method
+
+    text = " ".join(args.search)
+    found = search_methods(text)
+    if not found:
+        raise DataNotFound(f"no impact method category matches '{text}'{suggest_method([text])}")
+    for name in found:
+        print(" | ".join(name))
+    print(f"\n{len(found)} categories; name one in a model as methods: [[{', '.join(found[0])}]]")
     return 0
 
 
@@ -479,6 +533,7 @@ COMMANDS = [
     _add_template,
     _add_export,
     _add_import,
+    _add_methods,
 ]
 
 

@@ -19,13 +19,21 @@ from lca.terminal import say, warn
 FORMATS = ("table", "csv", "json", "md")
 
 
-def load_inventory(inventory: str | None):
-    """The inventory (default: the shipped BLOOM case) and how to name it."""
+def load_inventory(inventory: str | None, project: str | None = None):
+    """The inventory (default: the shipped BLOOM case) and how to name it.
+
+    With ``project``, its background links are resolved in that Brightway project.
+    """
     import lca
 
-    if inventory:
-        return lca.load(inventory), Path(inventory).name
-    return lca.bloom(), "shipped BLOOM case"
+    model, label = (
+        (lca.load(inventory), Path(inventory).name) if inventory else (lca.bloom(), "shipped BLOOM case")
+    )
+    if project:
+        from lca.io.bw_import import link_background
+
+        link_background(model, project)
+    return model, label
 
 
 def run(
@@ -38,14 +46,18 @@ def run(
     sampling: str = "random",
     activities: Sequence[str] = (),
     settings: Mapping[str, str] | None = None,
+    project: str | None = None,
 ) -> None:
-    """``lca run``: assess an inventory (with Monte Carlo when ``iterations``) and print it."""
+    """``lca run``: assess an inventory (with Monte Carlo when ``iterations``) and print it.
+
+    ``project`` is the Brightway project the inventory's background links resolve in.
+    """
     import lca
     from lca.io.results import metadata, tidy_monte_carlo, tidy_result
     from lca.scenarios import apply_settings
 
     check_iterations(iterations, seed)
-    model, source = load_inventory(inventory)
+    model, source = load_inventory(inventory, project)
     if settings:
         model = apply_settings(model, settings)
     demands = {demand: 1.0} if demand else None

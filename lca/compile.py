@@ -36,7 +36,7 @@ import gc
 import math
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -289,8 +289,10 @@ class _Compiler:
         self.problems: list[Problem] = []
         try:
             self.indicators = _indicators(model)
-        except LcaError as exc:
-            self._error(exc, Place("model", model.name), "indicators")
+        except LcaError as exc:  # an unknown indicator code, or method category
+            self._error(
+                exc, Place("model", model.name), "methods" if model.info.get("methods") else "indicators"
+            )
             self.indicators = default_indicators()
         selected = [i.code for i in self.indicators]
         registered = [i.code for i in registered_indicators()]
@@ -300,7 +302,7 @@ class _Compiler:
     def run(self) -> tuple[Matrices | None, list[Problem]]:
         model = self.model
         indicators = self.indicators
-        flows = _flows(model, indicators)
+        flows = _flows(model, indicators, self.problems)
         params = self.parameters()
         activities = list(model.activities.values())
         index = {a.code: j for j, a in enumerate(activities)}
@@ -900,25 +902,52 @@ def _show(q: pint.Quantity) -> str:
 
 # -- indicators, flows, characterisation ------------------------------------------------------------
 def _indicators(model: Model) -> list[Indicator]:
+    if model.info.get("methods") or any(f.is_elementary for f in model.flows.values()):
+        # elementary flows or method categories: lca.methods, which needs bw2io's data
+        from lca.methods import model_indicators, model_methods
+
+        indicators = model_indicators(default_indicators(), model_methods(model))
+        by_code = {i.code: i for i in indicators}
+        codes = model.info.get("indicators")
+        return [by_code.get(c) or get_indicator(c) for c in codes] if codes else indicators
     codes = model.info.get("indicators")
     if codes:
         return [get_indicator(c) for c in codes]
     return default_indicators()
 
 
-def _flows(model: Model, indicators: list[Indicator]) -> dict[str, Flow]:
-    """The flows of the biosphere: a pre-characterised flow per indicator, then the model's."""
+def _flows(
+    model: Model, indicators: list[Indicator], problems: list[Problem] | None = None
+) -> dict[str, Flow]:
+    """The flows of the biosphere: a pre-characterised flow per indicator, then the model's.
+
+    An elementary flow (with categories or a UUID) is characterised by the indicators'
+    method categories (:mod:`lca.methods`); a flow the methods cannot characterise (unknown,
+    or a unit that does not convert) is a problem at that flow, added to ``problems``.
+    """
     flows = {i.code: Flow(i.code, i.name, i.unit_text, {i.code: 1.0}) for i in indicators}
     codes = {i.code for i in indicators}
+    categories = None
     for flow in model.flows.values():
-        if flow.code not in flows:
-            flows[flow.code] = Flow(
-                flow.code,
-                flow.name,
-                flow.unit,
-                {k: v for k, v in flow.factors.items() if k in codes},
-                flow.source,
-            )
+        if flow.code in flows:
+            continue
+        if flow.is_elementary:  # characterised by the indicators' method categories
+            from lca.methods import categories_for, characterised_flow, model_methods
+
+            if categories is None:
+                categories = categories_for(indicators, model_methods(model))
+            try:
+                flow = characterised_flow(flow, indicators, categories)
+            except LcaError as exc:
+                field_name = "unit" if isinstance(exc, UnitError) else "name"
+                found = [
+                    _at(replace(p, where=""), Place("flow", flow.code), field_name) for p in problems_of(exc)
+                ]
+                if problems is None:
+                    raise type(exc)(found) from None
+                problems.extend(found)
+                continue
+        flows[flow.code] = replace(flow, factors={k: v for k, v in flow.factors.items() if k in codes})
     return flows
 
 

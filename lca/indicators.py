@@ -57,21 +57,32 @@ _DEFAULTS = (
         "Climate change, global warming potential (GWP100)",
         "kg CO2 eq",
         "GWP100 in kg CO2 eq; the shipped factors mix bases (IPCC AR5 life-cycle factors, CO2-only "
-        "freight factors, bases their sources do not state): each dataset entry states its gwp_basis",
+        "freight factors, bases their sources do not state): each dataset entry states its gwp_basis; "
+        "elementary flows: IPCC 2021, climate change, global warming potential (GWP100), ecoinvent 3.9 "
+        "LCIA implementation",
     ),
     Indicator(
         "ADP",
         "Abiotic depletion potential, minerals and metals",
         "kg Sb eq",
-        "CML-IA ultimate reserves, as used by EF 3.1 (ADPe)",
+        "CML-IA ultimate reserves, as used by EF 3.1 (ADPe); elementary flows: EF v3.1, material "
+        "resources: metals/minerals, ecoinvent 3.9 LCIA implementation",
     ),
     Indicator(
         "PE",
         "Primary energy consumption",
         "MJ",
-        "Total primary energy (cumulative energy demand), renewable and non-renewable",
+        "Total primary energy (cumulative energy demand), renewable and non-renewable; elementary "
+        "flows: Cumulative Energy Demand (CED), total, energy content (HHV), ecoinvent 3.9 LCIA "
+        "implementation",
     ),
-    Indicator("WATER", "Water consumption", "L", "Consumed (not returned) fresh water, on-site and off-site"),
+    Indicator(
+        "WATER",
+        "Water consumption",
+        "L",
+        "Consumed (not returned) fresh water, on-site and off-site; elementary flows: EN15804, "
+        "use of net fresh water, ecoinvent 3.9 LCIA implementation",
+    ),
 )
 
 _REGISTRY: dict[str, Indicator] = {i.code: i for i in _DEFAULTS}

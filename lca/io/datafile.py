@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from lca.errors import InputFileError, Problem
+from lca.io.bw_links import is_link, link_spec
 from lca.io.files import file_problem, write_atomic
 from lca.io.yaml_read import ACTIVITY_FIELDS, FORMAT, parse_yaml, read_model
 from lca.model.records import Model
@@ -89,6 +90,9 @@ def model_to_dict(model: Model) -> dict[str, Any]:
         data["indicators"] = info.pop("indicators")
     if "sources" in info:
         data["sources"] = info.pop("sources")
+    for key in ("methods", "brightway"):
+        if key in info:
+            data[key] = info.pop(key)
     if info:
         data["info"] = info
     fu = model.functional_unit
@@ -117,6 +121,8 @@ def model_to_dict(model: Model) -> dict[str, Any]:
                     "unit": f.unit,
                     "factors": dict(f.factors),
                     "source": f.source,
+                    "categories": list(f.categories),
+                    "uuid": f.uuid,
                 }
             )
             for f in model.flows.values()
@@ -136,7 +142,7 @@ def model_to_dict(model: Model) -> dict[str, Any]:
                 "exchanges": [
                     _clean(
                         {
-                            "input": e.input,
+                            "input": link_spec(e.input) if is_link(e.input) else e.input,
                             "amount": e.amount,
                             "unit": e.unit,
                             "lifetime": e.lifetime,

@@ -68,7 +68,7 @@ def load_workbook_model(path: str | os.PathLike[str]) -> Model:
         problems.raise_if_any()
     reader = _Reader(sheets, problems, path.parent)
     model = reader.model()
-    for problem in check(model, reader.unreadable):
+    for problem in check(model, reader.unreadable | {"<links>"}):
         problems.items.append(reader.locate(problem))
     problems.raise_if_any()
     return model

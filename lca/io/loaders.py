@@ -15,14 +15,23 @@ def load_inventory(path: str | Path) -> Model:
     if suffix in (".yaml", ".yml"):
         from lca.io.datafile import load_model
 
-        return load_model(path)
+        return _linked(load_model(path))
     if suffix == ".xlsx":
         from lca.io.excel_read import load_workbook_model
 
-        return load_workbook_model(path)
+        return _linked(load_workbook_model(path))
     raise InputFileError(
         [Problem(str(path), f"unsupported file type '{suffix}'; expected .yaml, .yml or .xlsx")]
     )
+
+
+def _linked(model: Model) -> Model:
+    """Resolve links to Brightway activities when the model names its project."""
+    if (model.info.get("brightway") or {}).get("project"):
+        from lca.io.bw_import import link_background
+
+        return link_background(model)
+    return model
 
 
 def load_checked(path: str | Path) -> Model:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from lca.errors import InputFileError, LcaError, Place, Problem, problems_of
+from lca.io.bw_links import input_text
 from lca.model.checks import formula_uncertainty
 from lca.model.records import Activity, Exchange, Flow, FunctionalUnit, Model, Parameter
 from lca.model.uncertainty import _SPEC_KEYS, Uncertainty
@@ -43,7 +44,7 @@ ACTIVITY_FIELDS = (
     "comment",
 )
 _ACTIVITY_KEYS = {*ACTIVITY_FIELDS, "exchanges", "energy"}  # energy: lca.io.codecarbon_inventory
-_FLOW_KEYS = {"code", "name", "unit", "factors", "source"}
+_FLOW_KEYS = {"code", "name", "unit", "factors", "source", "categories", "uuid"}
 _TOP_KEYS = {
     "format",
     "name",
@@ -55,6 +56,8 @@ _TOP_KEYS = {
     "activities",
     "info",
     "sources",
+    "methods",  # impact method categories (lca.methods)
+    "brightway",  # {project: NAME}: the Brightway project background links resolve in
 }
 
 
@@ -207,6 +210,7 @@ class YamlReader:
             self.at("indicators", f"expected indicator codes such as GWP, got {indicators}", "indicators")
         elif indicators:
             model.info["indicators"] = list(indicators)
+        self._interop(data, model)
         for name, spec in self._mapping(data.get("parameters"), "parameters").items():
             self._parameter(model, str(name), spec)
         for n, spec in enumerate(self._sequence(data.get("flows"), "flows")):
@@ -223,6 +227,19 @@ class YamlReader:
             expand_energy(model, energy_items(activities, label), self.folder, self.problems)
         self._functional_unit(model, data.get("functional_unit"))
         return model
+
+    def _interop(self, data: Mapping[str, Any], model: Model) -> None:
+        """The ``methods`` and ``brightway`` keys, into ``model.info``."""
+        if data.get("methods") is not None:
+            from lca.methods import read_methods
+
+            try:
+                methods = read_methods(data["methods"], f"{self.label}, methods")
+                model.info["methods"] = {k: list(v) for k, v in methods.items()}
+            except LcaError as exc:
+                self.failed(exc, "methods")
+        if data.get("brightway") is not None:
+            model.info["brightway"] = dict(self._mapping(data["brightway"], "brightway", "{project: NAME}"))
 
     def _parameter(self, model: Model, name: str, spec: Any) -> None:
         path = f"parameters.{name}"
@@ -283,8 +300,20 @@ class YamlReader:
             self.at(f"{path}.code", f"flow '{code}' is defined twice", "code", code)
             return
         self.paths[Place("flow", code)] = path
+        categories = spec.get("categories") or ()
+        if isinstance(categories, str) or not isinstance(categories, list | tuple):
+            self.at(
+                f"{path}.categories", f"{categories!r} is not a list such as [air, urban air close to ground]"
+            )
+            categories = ()
         model.flows[code] = Flow(
-            code, _text(spec.get("name")) or code, _text(spec.get("unit")), factors, _text(spec.get("source"))
+            code,
+            _text(spec.get("name")) or code,
+            _text(spec.get("unit")),
+            factors,
+            _text(spec.get("source")),
+            tuple(str(c) for c in categories),
+            _text(spec.get("uuid")),
         )
 
     def _activity(self, model: Model, n: int, spec: Any) -> None:
@@ -355,7 +384,7 @@ class YamlReader:
             return None
         uncertainty = self._uncertainty(spec, amount, path)
         return Exchange(
-            str(spec["input"]),
+            input_text(spec["input"]),
             amount,
             _text(spec.get("unit")),
             uncertainty,
@@ -476,7 +505,7 @@ def read_model(data: Any, label: str = "inventory", folder: Path | None = None) 
     reader = YamlReader(label, folder)
     model = reader.read(data)
     problems = list(reader.problems)
-    problems += [reader.locate(p) for p in check(model, reader.unreadable)]
+    problems += [reader.locate(p) for p in check(model, reader.unreadable | {"<links>"})]
     if problems:
         raise InputFileError(problems)
     return model

@@ -32,7 +32,7 @@ import networkx as nx
 
 from lca.errors import FormulaError, LcaError, Place, Problem, UnitError, problems_of
 from lca.model.formulas import Formula, is_number
-from lca.model.records import PHASES, Exchange, Model, suggest, suggest_phase
+from lca.model.records import PHASES, Exchange, Model, is_link, suggest, suggest_phase
 from lca.units import parse_unit
 
 #: Longest formula read (longer ones are refused before parsing).
@@ -126,7 +126,8 @@ def record_problems(
     unreadable : collection of str
         Codes or names of records a reader could not build (reported by it): references
         to them are not reported again, and exchanges that use them are skipped;
-        ``"<activities>"`` and ``"<functional_unit>"`` when those could not be read.
+        ``"<activities>"`` and ``"<functional_unit>"`` when those could not be read;
+        ``"<links>"`` when links to a Brightway background are resolved later (a reader).
     """
     out = RecordCheck()
     _check_parameters(model, out, set(unreadable))
@@ -372,7 +373,17 @@ def _check_exchange(
             f"'{exc.input}' is both an activity and a flow; rename one",
         )
     elif not is_activity and exc.input not in model.flows and exc.input not in registered:
-        if exc.input not in unreadable:
+        if is_link(exc.input):
+            if "<links>" not in unreadable:
+                out.add(
+                    where,
+                    "input",
+                    exc.input,
+                    "a linked background activity",
+                    f"{exc.input} links to a Brightway background that is not linked; name its project "
+                    "(brightway: {project: NAME} in the data file, or --project NAME)",
+                )
+        elif exc.input not in unreadable:
             out.add(
                 where,
                 "input",

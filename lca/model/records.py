@@ -222,6 +222,11 @@ class Flow:
         Unit of the flow amounts.
     factors : dict of str to float
         Characterisation factor per indicator code, in the indicator's unit per ``unit``.
+    categories : tuple of str
+        Compartment and sub-compartment of an elementary flow, e.g. ``("air", "urban air
+        close to ground")``; with ``name`` (or ``uuid``) it names the flow in impact methods.
+    uuid : str
+        The ecoinvent / biosphere3 identifier of the elementary flow, when known.
     """
 
     code: str
@@ -229,6 +234,13 @@ class Flow:
     unit: str
     factors: dict[str, float] = field(default_factory=dict)
     source: str = ""
+    categories: tuple[str, ...] = ()
+    uuid: str = ""
+
+    @property
+    def is_elementary(self) -> bool:
+        """True when the flow names an elementary flow that impact methods characterise."""
+        return bool(self.uuid or self.categories)
 
 
 @dataclass
@@ -316,6 +328,13 @@ class Model:
         """Phases that have at least one activity, in life-cycle order."""
         used = {a.phase for a in self.activities.values()}
         return [p for p in PHASES if p in used]
+
+
+def is_link(text: str) -> bool:
+    """True for an exchange input that links to a background activity of a Brightway project
+    (the canonical text of ``{database, code}`` or ``{name, reference product, location}``,
+    see :mod:`lca.io.bw_links`), resolved by :func:`lca.io.bw_import.link_background`."""
+    return isinstance(text, str) and text.startswith("{")
 
 
 def suggest(name: str, known: Any) -> str:

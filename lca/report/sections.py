@@ -179,6 +179,7 @@ def goal_and_scope(data: ReportInput) -> Section:
             "Indicators",
             ", ".join(f"{i.code} ({i.name}, {format_unit(i.unit)})" for i in data.result.matrices.indicators),
         ),
+        ("Impact methods", "; ".join(f"{i.code}: {i.method}" for i in data.result.matrices.indicators)),
         ("Monte Carlo", mc),
         ("Values shown", data.central[0].upper() + data.central[1:]),
     ]

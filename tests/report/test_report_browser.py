@@ -66,10 +66,11 @@ def test_fits_the_width_and_no_label_overlaps(browser, pages, name, width, tmp_p
         assert figure["labels"], f"figure {figure['index']} has no labels"
         assert overlaps(figure["labels"]) == [], figure["caption"]
         assert figure["svg"][2] <= width  # the chart is never wider than the page
-    # every section is there, and the page is far shorter than the 10,409 px of 0.1.0
+    # every section is there, and the page is shorter than the 10,409 px of 0.1.0 (the BLOOM
+    # report with Monte Carlo; a compared report is about 9,100 px with the impact methods line)
     assert {"results", "contributions", "climate-card", "frugality"} <= set(layout["sections"])
     if width == 1280:
-        assert layout["height"] < 9000
+        assert layout["height"] < 9500
 
 
 def test_charts_have_text_alternatives(browser, pages, tmp_path):
