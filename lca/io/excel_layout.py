@@ -179,7 +179,14 @@ ACTIVITIES = (
         unless="dataset",
     ),
     Column("location", TEXT, "geography (ISO country code, cloud region)", "TW", width=12),
-    Column("production", NUMBER, "reference output amount (default 1)", 1, width=12),
+    Column(
+        "production",
+        NUMBER,
+        "reference output amount (default 1); the exchanges are per this amount; negative for a "
+        "waste treatment (-1 kg: it takes 1 kg of waste)",
+        1,
+        width=12,
+    ),
     Column(
         "missing",
         CODES,
@@ -222,13 +229,22 @@ EXCHANGES = (
     Column(
         "amount",
         AMOUNT,
-        "a number, an lca formula over parameters, or a quantity text ('6 year'); per unit "
-        "of the consuming activity",
+        "a number, an lca formula over parameters, or a quantity text ('6 year'); per production "
+        "amount of the consuming activity (Brightway's convention)",
         "gpu_hours",
         True,
         24,
     ),
-    Column("unit", TEXT, "unit of the amount; must convert to the input's unit", "h", False, 14, "unit"),
+    Column(
+        "unit",
+        TEXT,
+        "unit of the amount; empty = the input's reference unit; must convert to it, or be an "
+        "intensity per this activity's unit (g CO2 eq/kWh: per one kWh, times the production)",
+        "h",
+        False,
+        14,
+        "unit",
+    ),
     Column(
         "lifetime",
         AMOUNT,
@@ -278,7 +294,8 @@ REQUIRED_SHEETS = ("Model", "Activities", "Exchanges")
 SHEET_DOCS = {
     "Model": "one field per row: the model's name, description, functional unit, indicators, free-text info",
     "Activities": "one row per activity (process with one reference product)",
-    "Exchanges": "one row per input of an activity, per unit of its reference product",
+    "Exchanges": "one row per input of an activity, per its production amount (an intensity unit "
+    "such as g CO2 eq/kWh: per one reference unit)",
     "Parameters": "named quantities with units and uncertainty, used in formulas",
     "Flows": "optional: elementary flows with characterisation factors (one row per factor)",
     "Sources": "optional: full references of the keys cited in source cells",
