@@ -136,7 +136,7 @@ def test_parameter_with_an_unknown_field_lists_what_the_entry_gives():
     params = {"pue": {"dataset": "datacenter/hpc", "field": "wue"}}
     with pytest.raises(
         InputFileError,
-        match=r"tiny.yaml, parameters.pue: dataset 'datacenter/hpc' has no value 'wue' \(it gives: pue\)",
+        match=r"tiny.yaml, parameters.pue.field: dataset 'datacenter/hpc' has no value 'wue' \(it gives: pue\)",
     ):
         model_from_dict(inventory(GRID_FR, GPU, parameters=params), "tiny.yaml")
 

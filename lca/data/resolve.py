@@ -39,7 +39,7 @@ from typing import Any
 
 from lca.data import catalogue
 from lca.data.records import Entry
-from lca.errors import LcaError
+from lca.errors import LcaError, Problem
 from lca.indicators import default_indicators
 from lca.model.records import Activity, Exchange, Parameter
 from lca.units import parse_unit
@@ -69,8 +69,14 @@ def dataset_activity(spec: Mapping[str, Any], exchanges: list[Exchange], where: 
     if not entry.indicator_fields:
         fields = ", ".join(entry.values) or "no values"
         raise LcaError(
-            f"dataset '{entry.ref}' holds {fields}, not impacts per unit; "
-            f"use it in a parameter: {{dataset: {entry.ref}, field: ...}}"
+            Problem(
+                "",
+                f"dataset '{entry.ref}' holds {fields}, not impacts per unit; "
+                f"use it in a parameter: {{dataset: {entry.ref}, field: ...}}",
+                field="dataset",
+                value=entry.ref,
+                expected="an entry with impacts per unit",
+            )
         )
     _check_unit(spec.get("unit"), entry)
     given = {e.input for e in exchanges}
@@ -110,13 +116,15 @@ def dataset_parameter(name: str, spec: Mapping[str, Any], where: str) -> Paramet
     """
     unknown = sorted(set(spec) - {"dataset", "field", "comment"})
     if unknown:
-        raise LcaError(f"unknown field(s) {', '.join(unknown)} beside 'dataset'; expected field, comment")
+        message = f"unknown field(s) {', '.join(unknown)} beside 'dataset'; expected field, comment"
+        raise LcaError(Problem("", message, field="dataset", value=unknown, expected="field, comment"))
     entry = catalogue().lookup(str(spec["dataset"]))
     field_name = str(spec.get("field") or "")
     value = entry.get(field_name)
     if value is None:
         given = ", ".join(entry.values) or "none"
-        raise LcaError(f"dataset '{entry.ref}' has no value '{field_name}' (it gives: {given})")
+        message = f"dataset '{entry.ref}' has no value '{field_name}' (it gives: {given})"
+        raise LcaError(Problem("", message, field="field", value=field_name, expected=f"one of {given}"))
     return Parameter(
         name,
         value.amount,
@@ -133,7 +141,7 @@ def _production(value: Any) -> float:
             raise ValueError
         return float(value)
     except (TypeError, ValueError):
-        raise LcaError(f"production {value!r} is not a number") from None
+        raise LcaError(Problem("", f"{value!r} is not a number", field="production", value=value)) from None
 
 
 def _check_unit(unit: Any, entry: Entry) -> None:
@@ -141,6 +149,12 @@ def _check_unit(unit: Any, entry: Entry) -> None:
         return
     if parse_unit(str(unit), "unit") != parse_unit(entry.unit, f"dataset {entry.ref} unit"):
         raise LcaError(
-            f"unit '{unit}' differs from the unit of dataset '{entry.ref}' ('{entry.unit}'); "
-            "leave 'unit' out or scale the exchanges that use this activity"
+            Problem(
+                "",
+                f"unit '{unit}' differs from the unit of dataset '{entry.ref}' ('{entry.unit}'); "
+                "leave 'unit' out or scale the exchanges that use this activity",
+                field="unit",
+                value=str(unit),
+                expected=f"the entry's unit '{entry.unit}'",
+            )
         )

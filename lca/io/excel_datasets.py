@@ -59,8 +59,7 @@ def read_dataset_parameter(v: dict[str, Any], sheet: Sheet, row: Row, problems: 
     try:
         return dataset_parameter(v["name"], spec, f"{sheet.name}!{sheet.coord('dataset', row.number)}")
     except LcaError as exc:
-        column = "field" if "has no value" in str(exc) else "dataset"
-        problems.add(sheet.name, sheet.coord(column, row.number), _message(exc, v["dataset"]))
+        problems.add(sheet.name, sheet.coord(_column(exc), row.number), _message(exc, v["dataset"]))
         row.ok = False
         return None
 
@@ -87,8 +86,9 @@ def expand_datasets(
         try:
             model.activities[code] = dataset_activity(d.spec, model.activities[code].exchanges, where)
         except LcaError as exc:
-            column = "unit" if str(exc).startswith("unit ") else "dataset"
-            problems.add(d.sheet.name, d.sheet.coord(column, d.row.number), _message(exc, d.spec["dataset"]))
+            problems.add(
+                d.sheet.name, d.sheet.coord(_column(exc), d.row.number), _message(exc, d.spec["dataset"])
+            )
             d.row.ok = False
             failed.add(code)
     for r in exchanges:
@@ -98,10 +98,16 @@ def expand_datasets(
     return [d for d in rows if d.row.ok and d.spec["code"] not in bad_activities]
 
 
+def _column(exc: LcaError) -> str:
+    """The column of the field a dataset problem names (the ``dataset`` cell by default)."""
+    field = exc.problems[0].field if exc.problems else ""
+    return field if field in ("field", "unit", "production") else "dataset"
+
+
 def _message(exc: LcaError, ref: Any) -> str:
     """The error, with the closest full reference (``grid/FR``) for an unknown entry."""
     if isinstance(exc, DataNotFound):
         hint = suggest(str(ref), catalogue().names())
         if hint:
             return f"no dataset entry '{ref}'{hint} ('lca data list' prints them)"
-    return str(exc)
+    return exc.problems[0].describe() if exc.problems else str(exc)

@@ -254,7 +254,7 @@ class YamlReader:
             else:
                 par = self._plain_parameter(name, spec, path)
         except LcaError as exc:
-            self.failed(exc, path)
+            self.failed(exc, path, "dataset" if "dataset" in spec else "")
             self.unreadable.add(name)
             return
         if par is not None:
@@ -361,7 +361,7 @@ class YamlReader:
                     comment=_text(spec.get("comment")),
                 )
         except LcaError as exc:
-            self.failed(exc, f"{path}.dataset")
+            self.failed(exc, path, "dataset")
             self.unreadable.add(code)
             return
         model.activities[code] = act
