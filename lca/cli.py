@@ -55,13 +55,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_error(exc: Exception, args: argparse.Namespace) -> int:
-    from lca.errors import InputFileError, OutputError
+    from lca.errors import InputFileError, OptionError, OutputError
 
     where = getattr(args, "inventory", None)
     problems = [str(p) for p in getattr(exc, "problems", None) or []]
     if isinstance(exc, InputFileError):
         lines = problems  # located in their files already
-    elif isinstance(exc, OutputError) or str(exc).startswith("--"):  # the path or the option first
+    elif isinstance(exc, OutputError | OptionError):  # the path or the option first
         lines = [str(exc)]
     else:  # problems of the model's records: in the inventory given
         lines = [f"{where}: {line}" if where else line for line in problems or [str(exc)]]
@@ -158,14 +158,14 @@ def _assessment(args: argparse.Namespace) -> dict:
 
 
 def _settings(texts: Sequence[str]) -> dict[str, str]:
-    from lca.errors import LcaError
+    from lca.errors import OptionError
     from lca.scenarios import parse_setting
 
     settings: dict[str, str] = {}
     for text in texts:
         name, value = parse_setting(text)
         if name in settings:
-            raise LcaError(f"--set {name} is given twice ({settings[name]} and {value})")
+            raise OptionError(f"--set {name} is given twice ({settings[name]} and {value})")
         settings[name] = value
     return settings
 

@@ -151,14 +151,16 @@ def check_iterations(iterations: int, seed: int | None = None) -> None:
     (None, None)
     >>> check_iterations(0, seed=42)
     Traceback (most recent call last):
-    lca.errors.LcaError: --seed 42 needs --iterations (e.g. 10000): a seed only applies to Monte Carlo
+    lca.errors.OptionError: --seed 42 needs --iterations (e.g. 10000): a seed only applies to Monte Carlo
     """
-    from lca.errors import LcaError
+    from lca.errors import OptionError
 
     if iterations and iterations < 2:
-        raise LcaError(f"--iterations {iterations}: expected 0 (none) or at least 2 (e.g. 10000)")
+        raise OptionError(f"--iterations {iterations}: expected 0 (none) or at least 2 (e.g. 10000)")
     if seed is not None and not iterations:
-        raise LcaError(f"--seed {seed} needs --iterations (e.g. 10000): a seed only applies to Monte Carlo")
+        raise OptionError(
+            f"--seed {seed} needs --iterations (e.g. 10000): a seed only applies to Monte Carlo"
+        )
 
 
 def emit(frame, fmt: str, *, header: str, document: dict[str, Any], notes: list[str]) -> None:

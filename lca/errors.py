@@ -72,6 +72,10 @@ class OutputError(LcaError, OSError):
     """
 
 
+class OptionError(LcaError, ValueError):
+    """A command-line option's value cannot be used (the message starts with the option)."""
+
+
 class DataNotFound(LcaError, KeyError):
     """A name was looked up in the shipped data or an inventory and is not there."""
 

@@ -43,11 +43,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pint
 
-from lca.errors import InputFileError, LcaError, Problem
+from lca.errors import InputFileError, LcaError, OptionError, Problem
 from lca.model.records import Model, Parameter
-from lca.units import Q_, parse_unit
+from lca.units import Q_, parse_unit, same_dimension
 
 #: A scenarios file larger than this is refused (bytes).
 MAX_BYTES = 2 * 1024 * 1024
@@ -77,7 +76,7 @@ def parse_setting(text: str) -> tuple[str, str]:
     """
     name, equals, value = text.partition("=")
     if not equals or not name.strip() or not value.strip():
-        raise LcaError(f"--set {text}: expected NAME=VALUE, e.g. --set pue=1.4 or --set lifetime='4 year'")
+        raise OptionError(f"--set {text}: expected NAME=VALUE, e.g. --set pue=1.4 or --set lifetime='4 year'")
     return name.strip(), value.strip()
 
 
@@ -101,13 +100,20 @@ def apply_settings(
         For an unknown name (with the closest names), a value that is not a number with
         an optional unit, or a unit that does not convert to the parameter's.
     """
+    option = where is None  # an option of the command line, else a place in a scenarios file
     where = where or (lambda name, value: f"--set {name}={value}")
     parameters = dict(model.parameters)
     for name, text in settings.items():
         place = where(name, text)
-        if name not in parameters:
-            raise LcaError(f"{place}: no parameter '{name}'{_suggest(name, parameters)}")
-        parameters[name] = _fixed(parameters[name], text, place, reference_unit(model, name))
+        try:
+            if name not in parameters:
+                raise LcaError(f"no parameter '{name}'{_suggest(name, parameters)}")
+            parameters[name] = _fixed(parameters[name], text, place, reference_unit(model, name))
+        except LcaError as exc:
+            message = exc.problems[0].describe() if exc.problems else str(exc)
+            if option:
+                raise OptionError(f"{place}: {message}") from None
+            raise InputFileError([Problem(place, message)]) from None
     return dataclasses.replace(model, parameters=parameters)
 
 
@@ -125,7 +131,7 @@ def reference_unit(model: Model, name: str) -> str:
 def _fixed(parameter: Parameter, text: str, place: str, reference: str, default_unit: str = "") -> Parameter:
     match = _VALUE.fullmatch(text)
     if not match:
-        raise LcaError(f"{place}: expected a number with an optional unit (e.g. 1.4 or 4 year)")
+        raise LcaError("expected a number with an optional unit (e.g. 1.4 or 4 year)")
     amount = float(match.group(1))
     unit_text = match.group(2) or default_unit or reference
     if unit_text != reference:
@@ -136,14 +142,12 @@ def _fixed(parameter: Parameter, text: str, place: str, reference: str, default_
 
 
 def _check_converts(unit_text: str, target: str, place: str) -> None:
-    unit = parse_unit(unit_text, place)
-    try:
-        Q_(1, unit).to(parse_unit(target, place))
-    except pint.errors.DimensionalityError:
+    unit, reference = parse_unit(unit_text), parse_unit(target)
+    if not same_dimension(unit, reference):
         raise LcaError(
-            f"{place}: cannot convert '{unit_text}' ({Q_(1, unit).dimensionality}) to the "
+            f"cannot convert '{unit_text}' ({Q_(1, unit).dimensionality}) to the "
             f"parameter's unit '{target or 'dimensionless'}' ({Q_(1, target).dimensionality})"
-        ) from None
+        )
 
 
 def _suggest(name: str, known: Mapping[str, object]) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from lca.errors import InputFileError, LcaError, OutputError, Problem
+from lca.errors import InputFileError, LcaError, OptionError, OutputError, Problem
 from lca.io.codecarbon_inventory import Added, add_measured_energy, energy_spec
 from lca.io.datafile import model_to_dict
 from lca.io.files import check_output_path, write_atomic
@@ -52,13 +52,13 @@ def starter_model(
     """
     path = Path(path)
     if phase not in PHASES:
-        raise LcaError(f"--phase {phase}: expected one of {', '.join(PHASES)}")
+        raise OptionError(f"--phase {phase}: expected one of {', '.join(PHASES)}")
     fields = {"runs": list(runs), "hardware": dict(hardware or {}), "cpu_method": cpu_method}
     fields.update({k: v for k, v in (("datacenter", datacenter), ("pue", pue)) if v is not None})
     try:
         spec = energy_spec({"codecarbon": str(path), **fields}, Path("."), path.name)
     except LcaError as exc:  # the options, not the file
-        raise LcaError(f"--{str(exc)}") from None
+        raise OptionError(f"--{str(exc)}") from None
     spec = replace(spec, label=path.name)
     model = Model(f"CodeCarbon runs of {path.name}", f"Measured energy of the runs in {path.name}.")
     activity = model.add_activity(

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lca.commands import check_iterations
 from lca.comparison import check_same_functional_unit
-from lca.errors import LcaError, OutputError
+from lca.errors import LcaError, OptionError, OutputError
 from lca.io.files import SUFFIXES, check_output_path, write_atomic
 from lca.model.records import FunctionalUnit, Model, suggest
 from lca.report import FORMATS, render, render_files
@@ -60,7 +60,7 @@ def format_for(out: str | Path, fmt: str | None) -> str:
     suffix = Path(out).suffix.lower()
     if fmt:
         if fmt not in FORMATS:
-            raise LcaError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
+            raise OptionError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
         if suffix not in SUFFIXES[fmt]:
             suffix = SUFFIXES[fmt][0]
             name = Path(out).with_suffix(suffix).name
