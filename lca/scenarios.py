@@ -29,7 +29,7 @@ Examples
 6.0
 >>> apply_settings(model, {"pu": "1.4"})
 Traceback (most recent call last):
-lca.errors.LcaError: --set pu=1.4: no parameter 'pu'; did you mean 'pue'?
+lca.errors.OptionError: --set pu=1.4: no parameter 'pu'; did you mean 'pue'?
 """
 
 from __future__ import annotations
