@@ -10,11 +10,14 @@ structure is analysed once:
 - an acyclic system (the common case: no loops) is then solved by substitution level by
   level, each level a handful of NumPy operations over all its activities and all
   iterations at once: ``x[L] = (b[L] - sum of M[L, c] x[c]) / M[L, L]``;
-- a loop (a component of several activities) is solved exactly by batched dense LU
-  (:func:`numpy.linalg.solve` on a ``(iterations, m, m)`` stack), after the same
-  substitution brings in what it receives from earlier levels.
+- a small loop (a component of at most :data:`DENSE_LOOP` activities) is solved exactly by
+  batched dense LU (:func:`numpy.linalg.solve` on a ``(iterations, m, m)`` stack), after the
+  same substitution brings in what it receives from earlier levels;
+- a larger loop, of any size, by refinement preconditioned with its deterministic sparse
+  factorisation, with an exact fallback (:class:`~lca.uncertainty.loops.SparseLoop`).
 
-Nothing here loops over iterations; the Python loop runs over levels.
+Nothing here loops over iterations (except for the rare fallbacks); the Python loop runs
+over levels. An iteration whose system is singular is an error naming it.
 
 Examples
 --------
@@ -37,9 +40,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from lca.errors import InventoryError
+from lca.uncertainty.loops import SparseLoop
 
-#: Largest loop (activities in one strongly connected component) solved by batched dense LU.
-MAX_DENSE_LOOP = 400
+#: Largest loop (activities in one strongly connected component) solved by batched dense LU;
+#: larger ones are refined from their sparse factorisation.
+DENSE_LOOP = 24
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class _Loop:
     outer: np.ndarray  # entries with row inside, col outside
     outer_cols: np.ndarray
     gather: sp.csr_matrix  # len(nodes) x len(outer)
+    sparse: SparseLoop | None  # for a loop larger than DENSE_LOOP
 
 
 class BatchedSystem:
@@ -71,10 +77,16 @@ class BatchedSystem:
     rows, cols : sequence of int
         Position of each entry (duplicates add up, as in a COO matrix). The values are
         given to :meth:`solve` in the same order.
+    reference : sequence of float, optional
+        The deterministic value of each entry; needed when the system has a loop larger
+        than :data:`DENSE_LOOP` (its factorisation preconditions the iterations).
     """
 
-    def __init__(self, size: int, rows: Sequence[int], cols: Sequence[int]):
+    def __init__(
+        self, size: int, rows: Sequence[int], cols: Sequence[int], reference: Sequence[float] | None = None
+    ):
         self.size = int(size)
+        self.reference = None if reference is None else np.asarray(reference, dtype=float)
         self.rows = np.asarray(rows, dtype=np.int64)
         self.cols = np.asarray(cols, dtype=np.int64)
         on_diagonal = self.rows == self.cols
@@ -102,17 +114,19 @@ class BatchedSystem:
         return _Level(nodes, entries, self.cols[entries], _gather(local[self.rows[entries]], len(nodes)))
 
     def _loop(self, nodes: np.ndarray) -> _Loop:
-        if len(nodes) > MAX_DENSE_LOOP:
-            raise InventoryError(
-                f"a loop of {len(nodes)} activities is too large for batched Monte Carlo "
-                f"(at most {MAX_DENSE_LOOP})"
-            )
         local = np.full(self.size, -1)
         local[nodes] = np.arange(len(nodes))
         row_in = local[self.rows] >= 0
         col_in = local[self.cols] >= 0
         inner = np.flatnonzero(row_in & col_in)
         outer = np.flatnonzero(row_in & ~col_in)
+        sparse = None
+        if len(nodes) > DENSE_LOOP:
+            if self.reference is None:
+                raise ValueError("a loop larger than DENSE_LOOP needs the reference values")
+            sparse = SparseLoop(
+                len(nodes), local[self.rows[inner]], local[self.cols[inner]], self.reference[inner]
+            )
         return _Loop(
             nodes,
             inner,
@@ -121,9 +135,12 @@ class BatchedSystem:
             outer,
             self.cols[outer],
             _gather(local[self.rows[outer]], len(nodes)),
+            sparse,
         )
 
-    def solve(self, values: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    def solve(
+        self, values: np.ndarray, rhs: np.ndarray, first: int = 0, fallbacks: list[int] | None = None
+    ) -> np.ndarray:
         """Solve for every right-hand side and iteration.
 
         Parameters
@@ -132,6 +149,12 @@ class BatchedSystem:
             Entry values, shape ``(entries, iterations)``.
         rhs : numpy.ndarray
             Right-hand sides, shape ``(size, sides, iterations)``.
+        first : int
+            Number of the first iteration in the run (0-based): errors name iterations by it,
+            and large loops group iterations on it.
+        fallbacks : list of int, optional
+            Receives the numbers of the iterations that a large loop solved by their own
+            factorisation (see :mod:`lca.uncertainty.loops`).
 
         Returns
         -------
@@ -142,8 +165,9 @@ class BatchedSystem:
         ------
         InventoryError
             When an iteration's system is singular (a zero production, or a loop that
-            consumes all it makes).
+            consumes all it makes), naming the first such iteration.
         """
+        fallbacks = [] if fallbacks is None else fallbacks
         size, sides, count = rhs.shape
         x = np.empty_like(rhs)
         diag = (self._diag_gather @ values[self._diag_entries]).reshape(size, 1, count)
@@ -153,28 +177,42 @@ class BatchedSystem:
                 if len(step.entries):
                     flows = values[step.entries][:, None, :] * x[step.cols]
                     acc = acc - (step.gather @ flows.reshape(len(step.entries), -1)).reshape(acc.shape)
-                x[step.nodes] = acc / diag[step.nodes]
+                with np.errstate(divide="ignore", invalid="ignore"):  # a zero production: named below
+                    x[step.nodes] = acc / diag[step.nodes]
             else:
-                x[step.nodes] = self._solve_loop(step, values, rhs, x)
-        if not np.all(np.isfinite(x)):
-            raise InventoryError("the technosphere is singular for some Monte Carlo iterations")
+                x[step.nodes] = self._solve_loop(step, values, rhs, x, first, fallbacks)
+        finite = np.isfinite(x).all(axis=(0, 1))
+        if not finite.all():
+            k = int(np.flatnonzero(~finite)[0])
+            raise InventoryError(
+                f"Monte Carlo iteration {first + k + 1}: the technosphere drawn is singular "
+                "(a zero production, or a loop that consumes all it makes)"
+            )
         return x
 
     @staticmethod
-    def _solve_loop(step: _Loop, values: np.ndarray, rhs: np.ndarray, x: np.ndarray) -> np.ndarray:
+    def _solve_loop(
+        step: _Loop, values: np.ndarray, rhs: np.ndarray, x: np.ndarray, first: int, fallbacks: list[int]
+    ) -> np.ndarray:
         m = len(step.nodes)
         _, sides, count = rhs.shape
         acc = rhs[step.nodes]
         if len(step.outer):
             flows = values[step.outer][:, None, :] * x[step.outer_cols]
             acc = acc - (step.gather @ flows.reshape(len(step.outer), -1)).reshape(acc.shape)
+        if step.sparse is not None:
+            return step.sparse.solve(values[step.inner], acc, first, fallbacks)
         dense = np.zeros((count, m, m))
         np.add.at(dense, (slice(None), step.inner_rows, step.inner_cols), values[step.inner].T)
         try:
             solved = np.linalg.solve(dense, acc.transpose(2, 0, 1))  # (iterations, m, sides)
         except np.linalg.LinAlgError:
+            for k in range(count):  # name the first singular iteration
+                if np.linalg.matrix_rank(dense[k]) < m:
+                    break
             raise InventoryError(
-                "a loop of the technosphere is singular for some Monte Carlo iterations"
+                f"Monte Carlo iteration {first + k + 1}: a loop of {m} activities of the "
+                "technosphere drawn is singular (it consumes all it makes)"
             ) from None
         return solved.transpose(1, 2, 0)
 

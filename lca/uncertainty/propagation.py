@@ -24,6 +24,7 @@ import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -36,7 +37,7 @@ from lca.solve import Solver
 from lca.uncertainty.batched import BatchedSystem
 from lca.uncertainty.entries import EntryRecipes
 from lca.uncertainty.results import MonteCarloResult, RowSpec
-from lca.uncertainty.sampling import RandomState, UniformStream, block_rows, input_space
+from lca.uncertainty.sampling import InputSpace, RandomState, UniformStream, block_rows, input_space
 from lca.units import Q_, format_unit
 
 #: Memory a chunk of iterations may use for its working arrays.
@@ -132,7 +133,7 @@ class Propagator:
         m = self.matrices
         n = len(m.activities)
         background = np.array([p == BACKGROUND for p in m.phases])
-        self.supply_system = BatchedSystem(n, m.tech_rows, m.tech_cols)
+        self.supply_system = BatchedSystem(n, m.tech_rows, m.tech_cols, self.tech_values)
         cb = sp.csr_matrix(m.characterisation)
         n_ind, n_rows = len(m.indicators), len(self.rows)
         member = np.zeros((n_rows, n), dtype=bool)
@@ -162,7 +163,10 @@ class Propagator:
         t_bg_row = background[m.tech_rows]
         self.bg_entries = np.flatnonzero(t_bg_row & background[m.tech_cols])
         self.bg_system = BatchedSystem(
-            n_g, g_index[m.tech_rows[self.bg_entries]], g_index[m.tech_cols[self.bg_entries]]
+            n_g,
+            g_index[m.tech_rows[self.bg_entries]],
+            g_index[m.tech_cols[self.bg_entries]],
+            self.tech_values[self.bg_entries],
         )
         # background asked by each row's foreground activities: -A_GF s_F
         self.asked_entries = np.flatnonzero(t_bg_row & ~background[m.tech_cols])
@@ -208,14 +212,22 @@ class Propagator:
         # within a factor 2 of the memory budget
         return rows if budget // 2 <= rows <= 2 * budget else budget
 
-    def evaluate(self, draws: np.ndarray, standard: np.ndarray | None = None) -> np.ndarray:
+    def evaluate(
+        self,
+        draws: np.ndarray,
+        standard: np.ndarray | None = None,
+        first: int = 0,
+        fallbacks: list[int] | None = None,
+    ) -> np.ndarray:
         """Impacts for a chunk of input draws, shape ``(rows + 1, indicators, chunk)``.
 
         ``draws`` has shape ``(chunk, inputs)`` in base units; the last row is the total.
         With ``standard`` (the chunk's standard draws), exchange amounts that are one
         lognormal times a factor are computed from it in one pass (``exp(loc + ln|factor|
         + sigma z)``), and their columns of ``draws`` are not read (see
-        :attr:`EntryRecipes.fused_columns`).
+        :attr:`EntryRecipes.fused_columns`). ``first`` is the number of the chunk's first
+        iteration in the run (errors name iterations by it); ``fallbacks`` receives the
+        numbers of the iterations solved by their own factorisation.
         """
         count = draws.shape[0]
         n_rows, n_ind = len(self.rows), len(self.matrices.indicators)
@@ -228,7 +240,7 @@ class Propagator:
         m = self.matrices
         rhs = np.broadcast_to(self.demand[:, None, None], (len(self.demand), 1, count))
         try:
-            supply = self.supply_system.solve(tech, rhs)[:, 0, :]
+            supply = self.supply_system.solve(tech, rhs, first, fallbacks)[:, 0, :]
         except InventoryError:  # a non-finite draw is the likelier cause: name it if so
             self.tech_recipes.check(tech)
             raise
@@ -240,7 +252,7 @@ class Propagator:
             asked = tech[self.asked_entries] * supply[m.tech_cols[self.asked_entries]]
             n_g = self.bg_system.size
             bg_rhs = (self.asked_weights @ asked).reshape(n_g, n_rows, count) + self.bg_demand[:, :, None]
-            bg_supply = self.bg_system.solve(tech[self.bg_entries], bg_rhs)
+            bg_supply = self.bg_system.solve(tech[self.bg_entries], bg_rhs, first, fallbacks)
             pulled = bio[self.bg_bio][:, None, :] * bg_supply[self.bg_bio_cols]
             out[:-1] += (
                 (self.bg_weights @ pulled.reshape(len(self.bg_bio), -1))
@@ -313,10 +325,6 @@ class Propagator:
         n_ind = len(self.matrices.indicators)
         values = _result_array((len(self.rows) + 1, n_ind, int(iterations)))
         kept = self._kept_inputs(iterations, keep_inputs)
-        fused = np.union1d(self.tech_recipes.fused_columns, self.bio_recipes.fused_columns).astype(np.int64)
-        fused_only = fused if len(fused) else None
-        needed = np.setdiff1d(np.arange(self.space.size), fused)
-        needed_space = self.space.subset(needed)
         inputs = np.empty((iterations, kept), order="F") if kept else None
 
         def fetch(start: int, stop: int) -> np.ndarray:
@@ -324,31 +332,20 @@ class Propagator:
                 return self.space.standardise(source(start, stop))
             return stream.uniforms(start, stop)
 
-        starts = range(0, iterations, chunk)
+        fallbacks: list[int] = []
         # the next chunk's draws are made in a second thread while this one is evaluated
         # (NumPy's generators release the GIL); each block has its own stream, so the
         # numbers do not depend on the threads
         pool = ThreadPoolExecutor(max_workers=1)
         pending = pool.submit(fetch, 0, min(chunk, iterations))
-        for start in starts:
+        for start in range(0, iterations, chunk):
             stop = min(start + chunk, iterations)
             u = pending.result()
             if stop < iterations:
                 pending = pool.submit(fetch, stop, min(stop + chunk, iterations))
-            if kept and kept == self.space.size:
-                values[:, :, start:stop] = self.evaluate(self.space.transform(u, out=inputs[start:stop]))
-            elif fused_only is None:
-                draws = self.space.transform(u)
-                if kept:
-                    inputs[start:stop] = draws[:, :kept]
-                values[:, :, start:stop] = self.evaluate(draws)
-            else:  # fused lognormal exchanges are computed from u by evaluate
-                draws = np.empty_like(u, order="F")
-                if len(needed):
-                    draws[:, needed] = needed_space.transform(u[:, needed])
-                if kept:
-                    inputs[start:stop] = draws[:, :kept]
-                values[:, :, start:stop] = self.evaluate(draws, u)
+            kept_rows = inputs[start:stop] if kept else None
+            values[:, :, start:stop], chunk_fallbacks = self.chunk(start, u, kept_rows)
+            fallbacks += chunk_fallbacks
             if progress is not None:
                 progress(stop, iterations)
         pool.shutdown()
@@ -365,7 +362,44 @@ class Propagator:
             seed=stream.entropy,
             sampling=sampling,
             percentiles=percentiles,
+            fallbacks=len(set(fallbacks)),
         )
+
+    def chunk(
+        self, start: int, standard: np.ndarray, inputs: np.ndarray | None = None
+    ) -> tuple[np.ndarray, list[int]]:
+        """Impacts of iterations ``[start, start + len(standard))`` from their standard draws.
+
+        A pure function of the compiled plan and the block of draws (what a distributed run
+        sends to a worker). ``inputs``, when given, receives the first ``inputs.shape[1]``
+        input draws (base units). Returns the ``(rows + 1, indicators, chunk)`` impacts and
+        the numbers of the iterations solved by their own factorisation.
+        """
+        fallbacks: list[int] = []
+        kept = 0 if inputs is None else inputs.shape[1]
+        fused, needed, needed_space = self._fusion
+        if kept == self.space.size and kept:
+            draws = self.space.transform(standard, out=inputs)
+            return self.evaluate(draws, None, start, fallbacks), fallbacks
+        if not len(fused):
+            draws = self.space.transform(standard)
+            if kept:
+                inputs[:] = draws[:, :kept]
+            return self.evaluate(draws, None, start, fallbacks), fallbacks
+        # fused lognormal exchanges are computed from the standard draws by evaluate
+        draws = np.empty_like(standard, order="F")
+        if len(needed):
+            draws[:, needed] = needed_space.transform(standard[:, needed])
+        if kept:
+            inputs[:] = draws[:, :kept]
+        return self.evaluate(draws, standard, start, fallbacks), fallbacks
+
+    @cached_property
+    def _fusion(self) -> tuple[np.ndarray, np.ndarray, InputSpace]:
+        """Input columns computed straight from their standard draw, the others, their space."""
+        fused = np.union1d(self.tech_recipes.fused_columns, self.bio_recipes.fused_columns).astype(np.int64)
+        needed = np.setdiff1d(np.arange(self.space.size), fused)
+        return fused, needed, self.space.subset(needed)
 
 
 def monte_carlo(

@@ -62,6 +62,10 @@ class MonteCarloResult:
         Percentiles (0-100) reported by :meth:`summary`.
     version : str
         ``lca`` version that computed it.
+    fallbacks : int
+        Iterations that a large loop of the technosphere could not reach by refinement from
+        the deterministic factorisation and solved exactly with their own
+        (:mod:`lca.uncertainty.loops`); 0 when every iteration converged or there is no such loop.
     """
 
     model_name: str
@@ -79,6 +83,7 @@ class MonteCarloResult:
     sampling: str
     percentiles: tuple[float, ...]
     version: str
+    fallbacks: int = 0
 
     @classmethod
     def build(
@@ -95,6 +100,7 @@ class MonteCarloResult:
         seed: int,
         sampling: str,
         percentiles: Sequence[float],
+        fallbacks: int = 0,
     ) -> MonteCarloResult:
         """Assemble a result from plain arrays and labels.
 
@@ -123,6 +129,7 @@ class MonteCarloResult:
             sampling=sampling,
             percentiles=tuple(float(p) for p in percentiles),
             version=__version__,
+            fallbacks=int(fallbacks),
         )
 
     # -- access ---------------------------------------------------------------------------

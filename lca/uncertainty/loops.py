@@ -1,0 +1,168 @@
+"""Large loops of the technosphere, solved for a chunk of Monte Carlo iterations at once.
+
+A loop (a strongly connected component of the technosphere: electricity, transport and
+metals supplying each other) of ``m`` activities is factorised once, at its deterministic
+values ``A0`` (sparse LU, SuperLU). Iteration ``k`` draws its own matrix ``A_k`` (same
+entries, other values) and right-hand side ``b_k``; its solution is reached by iterative
+refinement preconditioned with that factorisation (Golub & Van Loan, *Matrix
+Computations*, 4th ed., section 3.5.3):
+
+    x <- x + A0^-1 (b_k - A_k x)
+
+which converges when the drawn matrix is close enough to the deterministic one (the
+spectral radius of ``I - A0^-1 A_k`` below 1; each step gains the digits that radius
+allows). All the iterations of a group are refined together: one sparse product over the
+loop's entries and one triangular solve with many right-hand sides per step, and nothing
+loops over iterations.
+
+An iteration converges when every right-hand side has a relative residual
+``||b - A_k x|| / ||b||`` at most :data:`TOLERANCE`. One that does not within
+:data:`MAX_STEPS` steps (a draw far from the deterministic matrix) is solved exactly by a
+sparse factorisation of its own matrix, counted as a *fallback*; an iteration whose own
+matrix is singular is an error that names it.
+
+Reproducibility: iterations are refined in groups of :data:`GROUP`, aligned on the iteration
+number (iterations ``[8g, 8g + 8)``), and a converged iteration is never updated again, so
+an iteration's numbers do not depend on the chunk it was drawn in.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from lca.errors import InventoryError
+
+#: Largest relative residual of a converged iteration.
+TOLERANCE = 1e-10
+#: Refinement steps before an iteration falls back to its own factorisation.
+MAX_STEPS = 40
+#: Iterations refined together (aligned on the iteration number).
+GROUP = 8
+
+
+def factorise(matrix: sp.spmatrix) -> spla.SuperLU:
+    """Sparse LU of a technosphere block; raises ``RuntimeError`` when it is singular.
+
+    The minimum degree ordering of ``A + A^T`` and a diagonal preferred as pivot
+    (threshold 0.01) keep the factors sparse: technosphere matrices carry their productions
+    on the diagonal, and SuperLU's default column ordering can fill a database-sized loop to
+    dense factors.
+    """
+    return spla.splu(sp.csc_matrix(matrix), permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01)
+
+
+class SparseLoop:
+    """A loop of ``size`` activities with its entries at local ``rows`` and ``cols``.
+
+    Parameters
+    ----------
+    size : int
+    rows, cols : numpy.ndarray
+        Local position of each entry of the loop (diagonal included).
+    reference : numpy.ndarray
+        The deterministic value of each entry: the factorised preconditioner.
+    """
+
+    def __init__(self, size: int, rows: np.ndarray, cols: np.ndarray, reference: np.ndarray):
+        self.size = int(size)
+        self.rows = np.asarray(rows, dtype=np.int64)
+        self.cols = np.asarray(cols, dtype=np.int64)
+        count = len(self.rows)
+        self.gather = sp.csr_matrix((np.ones(count), (self.rows, np.arange(count))), shape=(size, count))
+        try:
+            self.lu = factorise(self._matrix(reference))
+        except RuntimeError:
+            raise InventoryError(
+                f"a loop of {size} activities of the technosphere is singular at its deterministic values"
+            ) from None
+
+    def _matrix(self, values: np.ndarray) -> sp.csc_matrix:
+        return sp.csc_matrix((values, (self.rows, self.cols)), shape=(self.size, self.size))
+
+    def product(self, values: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """``A_k x_k`` for each iteration k: values ``(entries, n)``, x ``(size, sides, n)``."""
+        flows = values[:, None, :] * x[self.cols]
+        return (self.gather @ flows.reshape(len(self.cols), -1)).reshape(x.shape)
+
+    def solve(self, values: np.ndarray, rhs: np.ndarray, first: int, fallbacks: list[int]) -> np.ndarray:
+        """Solve each iteration's system; the numbers of those that fell back go to ``fallbacks``.
+
+        Parameters
+        ----------
+        values : numpy.ndarray
+            Entry values, ``(entries, count)``.
+        rhs : numpy.ndarray
+            ``(size, sides, count)``.
+        first : int
+            Number of the chunk's first iteration in the run (groups are aligned on it).
+        """
+        count = rhs.shape[2]
+        x = np.empty_like(rhs)
+        for start in range(first - first % GROUP, first + count, GROUP):
+            lo, hi = max(start, first), min(start + GROUP, first + count)
+            local = np.arange(lo, hi) - first
+            place = np.arange(lo, hi) - start
+            # a group not wholly in this chunk is padded with copies of its first iteration
+            group_values = np.repeat(values[:, local[:1]], GROUP, axis=1)
+            group_values[:, place] = values[:, local]
+            group_rhs = np.repeat(rhs[:, :, local[:1]], GROUP, axis=2)
+            group_rhs[:, :, place] = rhs[:, :, local]
+            solved, converged = self._refine(group_values, group_rhs)
+            x[:, :, local] = solved[:, :, place]
+            for c, p in zip(local.tolist(), place.tolist(), strict=True):
+                if not converged[p]:
+                    x[:, :, c] = self._exact(values[:, c], rhs[:, :, c], first + c)
+                    fallbacks.append(first + c)
+        return x
+
+    def _refine(self, values: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Refinement of a group; returns x and, per iteration, whether every side converged."""
+        m, sides, count = rhs.shape
+        scale = TOLERANCE * _norms(rhs)
+        x = self.lu.solve(rhs.reshape(m, -1)).reshape(rhs.shape)
+        active = np.ones((sides, count), dtype=bool)
+        failed = np.zeros((sides, count), dtype=bool)
+        with np.errstate(all="ignore"):
+            for _ in range(MAX_STEPS):
+                residual = rhs - self.product(values, x)
+                norms = _norms(residual)
+                active &= ~(norms <= scale)
+                failed |= active & ~(norms <= 1e6 * scale / TOLERANCE)  # diverging or not finite
+                active &= ~failed
+                if not active.any():
+                    break
+                step = self.lu.solve(residual.reshape(m, -1)).reshape(rhs.shape)
+                x = np.where(active[None], x + step, x)
+        return x, ~(active | failed).any(axis=0)
+
+    def _exact(self, values: np.ndarray, rhs: np.ndarray, iteration: int) -> np.ndarray:
+        """One iteration solved with its own factorisation (and refined with it)."""
+        problem = InventoryError(
+            f"Monte Carlo iteration {iteration + 1}: the technosphere drawn is singular (a loop of "
+            f"{self.size} activities that consumes all it makes, or a zero production)"
+        )
+        try:
+            lu = factorise(self._matrix(values))
+        except RuntimeError:
+            raise problem from None
+        matrix = self._matrix(values)
+        scale = TOLERANCE * _norms(rhs[:, :, None])[:, 0]
+        with np.errstate(all="ignore"):
+            x = lu.solve(rhs)
+            for _ in range(3):
+                residual = rhs - matrix @ x
+                if np.all(_norms(residual[:, :, None])[:, 0] <= scale):
+                    return x
+                x = x + lu.solve(residual)
+        raise problem
+
+
+def _norms(x: np.ndarray) -> np.ndarray:
+    """Euclidean norm over the first axis of ``(size, sides, n)``: ``(sides, n)``.
+
+    The sum runs along the first axis, so each column's additions happen in the same order
+    whatever the other columns (no pairwise summation across them).
+    """
+    return np.sqrt((x * x).sum(axis=0))
