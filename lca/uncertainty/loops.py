@@ -33,6 +33,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from lca.errors import InventoryError
+from lca.solve import splu
 
 #: Largest relative residual of a converged iteration.
 TOLERANCE = 1e-10
@@ -43,14 +44,8 @@ GROUP = 8
 
 
 def factorise(matrix: sp.spmatrix) -> spla.SuperLU:
-    """Sparse LU of a technosphere block; raises ``RuntimeError`` when it is singular.
-
-    The minimum degree ordering of ``A + A^T`` and a diagonal preferred as pivot
-    (threshold 0.01) keep the factors sparse: technosphere matrices carry their productions
-    on the diagonal, and SuperLU's default column ordering can fill a database-sized loop to
-    dense factors.
-    """
-    return spla.splu(sp.csc_matrix(matrix), permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01)
+    """Sparse LU of a technosphere block (:func:`lca.solve.splu`); ``RuntimeError`` when singular."""
+    return splu(sp.csc_matrix(matrix))
 
 
 class SparseLoop:

@@ -24,11 +24,13 @@ import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+import scipy.sparse.csgraph as csgraph
 
 from lca.compile import CompiledAmount, Matrices, build_matrices
 from lca.errors import InventoryError, UncertaintyError
@@ -59,14 +61,24 @@ class Propagator:
         Default: the functional unit.
     activities : sequence of str
         Activity codes whose attributed contribution is reported beside the phases.
+    partition : bool
+        Take the static background out of the per-iteration systems (see
+        :meth:`_plan_systems`); False solves the whole technosphere every iteration (the
+        same numbers, to rounding: for tests and benchmarks).
     """
 
     def __init__(
-        self, matrices: Matrices, demand: Mapping[str, float] | None = None, activities: Sequence[str] = ()
+        self,
+        matrices: Matrices,
+        demand: Mapping[str, float] | None = None,
+        activities: Sequence[str] = (),
+        partition: bool = True,
     ):
+        self.partition = partition
         m = self.matrices = matrices
         self.demand = m.demand_vector(demand)
-        self.deterministic = Solver(m).solve(self.demand)
+        self.solver = Solver(m)
+        self.deterministic = self.solver.solve(self.demand)
         self.space, self.keys = input_space(m)
         self._column = {key: c for c, key in enumerate(self.keys)}
         self._plan_parameters()
@@ -129,64 +141,115 @@ class Propagator:
             rows.append(RowSpec(code, "activity", np.array([index[code]])))
         return rows
 
+    def _static_set(self, background: np.ndarray) -> np.ndarray:
+        """Background activities whose whole supply chain is fixed (partitioned Monte Carlo).
+
+        An activity is static when it has no phase, none of its entries varies, and every
+        activity it uses is static: its cumulative impacts per unit are then the same in
+        every iteration, computed once.
+        """
+        m = self.matrices
+        n = len(m.activities)
+        fixed = background.copy()
+        fixed[m.tech_cols[self.tech_varying]] = False
+        fixed[m.bio_cols[self.bio_varying]] = False
+        # everything downstream of an activity that is not fixed is not static
+        off = m.tech_rows != m.tech_cols
+        graph = sp.csr_matrix(
+            (np.ones(int(off.sum()) + int((~fixed).sum())),
+             (np.concatenate([m.tech_rows[off], np.full(int((~fixed).sum()), n)]),
+              np.concatenate([m.tech_cols[off], np.flatnonzero(~fixed)]))),
+            shape=(n + 1, n + 1),
+        )  # fmt: skip
+        reached = csgraph.breadth_first_order(graph, n, directed=True, return_predecessors=False)
+        static = fixed.copy()
+        static[reached[reached < n]] = False
+        return static
+
     def _plan_systems(self) -> None:
+        """The systems solved per iteration, with the static background taken out.
+
+        The static set S (:meth:`_static_set`) uses only itself, so for any right-hand side
+        ``r`` the impacts of ``A^-1 r`` are those of the rest V, solved per iteration, plus
+        ``U_S (r_S - A_SV x_V)``, with ``U_S = C B_S A_SS^-1`` the cumulative impacts per
+        unit of S (columns of :meth:`Solver.unit_impacts`), computed once.
+        """
         m = self.matrices
         n = len(m.activities)
         background = np.array([p == BACKGROUND for p in m.phases])
-        self.supply_system = BatchedSystem(n, m.tech_rows, m.tech_cols, self.tech_values)
+        static = self._static_set(background) if self.varies and self.partition else np.zeros(n, dtype=bool)
+        self.static_count = int(static.sum())
+        unit = self.solver.unit_impacts() if static.any() else np.zeros((len(m.indicators), n))
+        unit[:, ~static] = 0.0  # U_S, zero outside S
+        keep = ~static
+        v_index = np.full(n, -1)
+        v_index[keep] = np.arange(int(keep.sum()))
+        self.supply = _Block.build(m, self.tech_values, keep, v_index, unit)
+        self.demand_v = self.demand[keep]
+        self.total_fixed = unit @ self.demand  # U_S f_S
         cb = sp.csr_matrix(m.characterisation)
         n_ind, n_rows = len(m.indicators), len(self.rows)
         member = np.zeros((n_rows, n), dtype=bool)
         for g, row in enumerate(self.rows):
             member[g, row.activities] = True
         fg = ~background[m.bio_cols]
-        # impacts of each bio entry per unit of its column's supply: C[:, flow] * value
-        ind_of = cb[:, m.bio_rows].tocoo()  # indicators x bio entries
-        self.total_weights = sp.csr_matrix(ind_of)
         # direct part of each row: foreground bio entries of the row's activities
+        ind_of = cb[:, m.bio_rows[self.supply.bio]].tocoo()  # indicators x bio entries of V
+        cols_of = m.bio_cols[self.supply.bio]
         r, c, v = [], [], []
         for g in range(n_rows):
-            keep = fg[ind_of.col] & member[g, m.bio_cols[ind_of.col]]
-            r.append(g * n_ind + ind_of.row[keep])
-            c.append(ind_of.col[keep])
-            v.append(ind_of.data[keep])
+            keep_g = fg[self.supply.bio][ind_of.col] & member[g, cols_of[ind_of.col]]
+            r.append(g * n_ind + ind_of.row[keep_g])
+            c.append(ind_of.col[keep_g])
+            v.append(ind_of.data[keep_g])
         self.direct_weights = sp.csr_matrix(
             (np.concatenate(v), (np.concatenate(r), np.concatenate(c))),
-            shape=(n_rows * n_ind, len(m.bio_rows)),
+            shape=(n_rows * n_ind, len(self.supply.bio)),
         )
         self.has_background = bool(background.any())
         if not self.has_background:
             return
         g_index = np.full(n, -1)
-        g_index[background] = np.arange(int(background.sum()))
-        n_g = int(background.sum())
+        g_index[background & keep] = np.arange(int((background & keep).sum()))
+        self.background = _Block.build(m, self.tech_values, background & keep, g_index, unit)
+        n_g = self.background.system.size
+        # background asked by each row's foreground activities: -A_GF s_F; rows in S are
+        # weighted by U_S at once, the others are right-hand sides of the background system
         t_bg_row = background[m.tech_rows]
-        self.bg_entries = np.flatnonzero(t_bg_row & background[m.tech_cols])
-        self.bg_system = BatchedSystem(
-            n_g,
-            g_index[m.tech_rows[self.bg_entries]],
-            g_index[m.tech_cols[self.bg_entries]],
-            self.tech_values[self.bg_entries],
-        )
-        # background asked by each row's foreground activities: -A_GF s_F
         self.asked_entries = np.flatnonzero(t_bg_row & ~background[m.tech_cols])
-        r, c = [], []
+        self.asked_cols = v_index[m.tech_cols[self.asked_entries]]
+        asked_rows = m.tech_rows[self.asked_entries]
+        r, c, sr, sc, sv = [], [], [], [], []
         for g in range(n_rows):
-            keep = member[g, m.tech_cols[self.asked_entries]]
-            r.append(g_index[m.tech_rows[self.asked_entries[keep]]] * n_rows + g)
-            c.append(np.flatnonzero(keep))
+            keep_g = member[g, m.tech_cols[self.asked_entries]]
+            solved = keep_g & ~static[asked_rows]
+            r.append(g_index[asked_rows[solved]] * n_rows + g)
+            c.append(np.flatnonzero(solved))
+            weighted = np.flatnonzero(keep_g & static[asked_rows])
+            for i in range(n_ind):
+                sr.append(np.full(len(weighted), g * n_ind + i))
+                sc.append(weighted)
+                sv.append(-unit[i, asked_rows[weighted]])
         rr, cc = np.concatenate(r), np.concatenate(c)
         self.asked_weights = sp.csr_matrix(
             (-np.ones(len(rr)), (rr, cc)), shape=(n_g * n_rows, len(self.asked_entries))
         )
+        self.asked_static = sp.csr_matrix(
+            (np.concatenate(sv), (np.concatenate(sr), np.concatenate(sc))),
+            shape=(n_rows * n_ind, len(self.asked_entries)),
+        )
         # background demanded directly by the functional unit, for rows holding it
         self.bg_demand = np.zeros((n_g, n_rows))
+        self.bg_demand_fixed = np.zeros((n_rows, n_ind))
         for g in range(n_rows):
             held = member[g] & background
-            self.bg_demand[g_index[held], g] = self.demand[held]
-        self.bg_bio = np.flatnonzero(~fg)
-        self.bg_bio_cols = g_index[m.bio_cols[self.bg_bio]]
-        self.bg_weights = sp.csr_matrix(cb[:, m.bio_rows[self.bg_bio]])
+            self.bg_demand[g_index[held & keep], g] = self.demand[held & keep]
+            self.bg_demand_fixed[g] = unit[:, held] @ self.demand[held]
+
+    @property
+    def supply_system(self) -> BatchedSystem:
+        """The system solved for the supply of the activities that are not static."""
+        return self.supply.system
 
     # -- running ----------------------------------------------------------------------------
     @property
@@ -237,28 +300,25 @@ class Propagator:
         env = self._environment(draws)
         tech = self.tech_recipes.evaluate(env, draws, standard, check=False)
         bio = self.bio_recipes.evaluate(env, draws, standard, check=False)
-        m = self.matrices
-        rhs = np.broadcast_to(self.demand[:, None, None], (len(self.demand), 1, count))
+        rhs = np.broadcast_to(self.demand_v[:, None, None], (len(self.demand_v), 1, count))
         try:
-            supply = self.supply_system.solve(tech, rhs, first, fallbacks)[:, 0, :]
+            supply, total = self.supply.solve(tech, bio, rhs, first, fallbacks)
         except InventoryError:  # a non-finite draw is the likelier cause: name it if so
             self.tech_recipes.check(tech)
             raise
-        direct = bio * supply[m.bio_cols]
+        supply = supply[:, 0, :]
         out = np.empty((n_rows + 1, n_ind, count))
-        out[-1] = self.total_weights @ direct
+        out[-1] = total[:, 0, :] + self.total_fixed[:, None]
+        direct = bio[self.supply.bio] * supply[self.supply.bio_cols]
         out[:-1] = (self.direct_weights @ direct).reshape(n_rows, n_ind, count)
         if self.has_background:
-            asked = tech[self.asked_entries] * supply[m.tech_cols[self.asked_entries]]
-            n_g = self.bg_system.size
+            asked = tech[self.asked_entries] * supply[self.asked_cols]
+            n_g = self.background.system.size
             bg_rhs = (self.asked_weights @ asked).reshape(n_g, n_rows, count) + self.bg_demand[:, :, None]
-            bg_supply = self.bg_system.solve(tech[self.bg_entries], bg_rhs, first, fallbacks)
-            pulled = bio[self.bg_bio][:, None, :] * bg_supply[self.bg_bio_cols]
-            out[:-1] += (
-                (self.bg_weights @ pulled.reshape(len(self.bg_bio), -1))
-                .reshape(n_ind, n_rows, count)
-                .transpose(1, 0, 2)
-            )
+            _, pulled = self.background.solve(tech, bio, bg_rhs, first, fallbacks)
+            out[:-1] += pulled.transpose(1, 0, 2)
+            out[:-1] += (self.asked_static @ asked).reshape(n_rows, n_ind, count)
+            out[:-1] += self.bg_demand_fixed[:, :, None]
         if not np.isfinite(out).all():  # rare: locate the draw that caused it
             self.tech_recipes.check(tech)
             self.bio_recipes.check(bio)
@@ -400,6 +460,57 @@ class Propagator:
         fused = np.union1d(self.tech_recipes.fused_columns, self.bio_recipes.fused_columns).astype(np.int64)
         needed = np.setdiff1d(np.arange(self.space.size), fused)
         return fused, needed, self.space.subset(needed)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A block of the technosphere solved per iteration, and the impacts of its solutions.
+
+    ``system`` holds the entries with row and column in the block; ``bio`` the biosphere
+    entries of its columns, ``weights`` their characterisation (indicators x entries);
+    ``boundary`` the entries that the block's activities use from the static set, weighted
+    by ``-U_S`` (``boundary_weights``, indicators x entries).
+    """
+
+    system: BatchedSystem
+    entries: np.ndarray
+    bio: np.ndarray
+    bio_cols: np.ndarray
+    weights: sp.csr_matrix
+    boundary: np.ndarray
+    boundary_cols: np.ndarray
+    boundary_weights: np.ndarray
+
+    @classmethod
+    def build(
+        cls, m: Matrices, values: np.ndarray, block: np.ndarray, index: np.ndarray, unit: np.ndarray
+    ) -> _Block:
+        entries = np.flatnonzero(block[m.tech_rows] & block[m.tech_cols])
+        system = BatchedSystem(
+            int(block.sum()), index[m.tech_rows[entries]], index[m.tech_cols[entries]], values[entries]
+        )
+        bio = np.flatnonzero(block[m.bio_cols])
+        weights = sp.csr_matrix(sp.csr_matrix(m.characterisation)[:, m.bio_rows[bio]])
+        static = np.any(unit != 0, axis=0)
+        boundary = np.flatnonzero(static[m.tech_rows] & block[m.tech_cols])
+        return cls(
+            system, entries, bio, index[m.bio_cols[bio]], weights, boundary,
+            index[m.tech_cols[boundary]], -unit[:, m.tech_rows[boundary]],
+        )  # fmt: skip
+
+    def solve(
+        self, tech: np.ndarray, bio: np.ndarray, rhs: np.ndarray, first: int, fallbacks: list[int] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Solutions ``(size, sides, n)`` and their impacts ``(indicators, sides, n)``."""
+        x = self.system.solve(tech[self.entries], rhs, first, fallbacks)
+        _, sides, count = rhs.shape
+        pulled = bio[self.bio][:, None, :] * x[self.bio_cols]
+        impacts = (self.weights @ pulled.reshape(len(self.bio), sides * count)).reshape(-1, sides, count)
+        if len(self.boundary):
+            used = tech[self.boundary][:, None, :] * x[self.boundary_cols]
+            used = used.reshape(len(self.boundary), sides * count)
+            impacts += (self.boundary_weights @ used).reshape(impacts.shape)
+        return x, impacts
 
 
 def monte_carlo(
