@@ -24,7 +24,7 @@ import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -88,13 +88,8 @@ class Propagator:
         self.tech_varying = [e for e, a in enumerate(m.tech_amounts) if self._varies(a, "technosphere", e)]
         self.bio_varying = [e for e, a in enumerate(m.bio_amounts) if self._varies(a, "biosphere", e)]
         self.rows = self._row_specs(activities)
-        self.tech_recipes = EntryRecipes.build(
-            m.tech_amounts, self.tech_values, self.tech_varying, self._columns_of("technosphere"), self.space
-        )
-        self.bio_recipes = EntryRecipes.build(
-            m.bio_amounts, self.bio_values, self.bio_varying, self._columns_of("biosphere"), self.space
-        )
         self._plan_systems()
+        self._compact_entries()
 
     # -- planning --------------------------------------------------------------------------
     def _columns_of(self, matrix: str) -> dict[int, int]:
@@ -246,6 +241,39 @@ class Propagator:
             self.bg_demand[g_index[held & keep], g] = self.demand[held & keep]
             self.bg_demand_fixed[g] = unit[:, held] @ self.demand[held]
 
+    def _compact_entries(self) -> None:
+        """Recipes for the entries the per-iteration systems read, renumbered in their order.
+
+        With a static background most entries are never read per iteration: only these are
+        computed per chunk (``tech_needed``, ``bio_needed``: their indices in the matrices).
+        """
+        m = self.matrices
+        blocks = [self.supply] + ([self.background] if self.has_background else [])
+        tech = [b.entries for b in blocks] + [b.boundary for b in blocks]
+        if self.has_background:
+            tech.append(self.asked_entries)
+        self.tech_needed = np.unique(np.concatenate(tech)).astype(np.int64)
+        self.bio_needed = np.unique(np.concatenate([b.bio for b in blocks])).astype(np.int64)
+        tech_pos = _positions(self.tech_needed, len(m.tech_rows))
+        bio_pos = _positions(self.bio_needed, len(m.bio_rows))
+        self.supply = self.supply.renumbered(tech_pos, bio_pos)
+        if self.has_background:
+            self.background = self.background.renumbered(tech_pos, bio_pos)
+            self.asked_entries = tech_pos[self.asked_entries]
+        self.tech_recipes = self._recipes("technosphere", m.tech_amounts, self.tech_values, self.tech_needed)
+        self.bio_recipes = self._recipes("biosphere", m.bio_amounts, self.bio_values, self.bio_needed)
+
+    def _recipes(
+        self, matrix: str, amounts: Sequence[CompiledAmount | None], values: np.ndarray, needed: np.ndarray
+    ) -> EntryRecipes:
+        varying = self.tech_varying if matrix == "technosphere" else self.bio_varying
+        pos = _positions(needed, len(amounts))
+        # nothing static: the matrices' own order
+        subset = amounts if len(needed) == len(amounts) else [amounts[e] for e in needed.tolist()]
+        columns = {int(pos[e]): c for e, c in self._columns_of(matrix).items() if pos[e] >= 0}
+        kept = [int(pos[e]) for e in varying if pos[e] >= 0]
+        return EntryRecipes.build(subset, values[needed], kept, columns, self.space)
+
     @property
     def supply_system(self) -> BatchedSystem:
         """The system solved for the supply of the activities that are not static."""
@@ -263,9 +291,9 @@ class Propagator:
         n_rows = len(self.rows) + 1
         per_iteration = 8 * (
             4 * self.space.size
-            + len(m.tech_rows)
-            + 2 * len(m.bio_rows)
-            + 3 * len(m.activities) * n_rows
+            + len(self.tech_needed)
+            + 2 * len(self.bio_needed)
+            + 3 * (len(m.activities) - self.static_count) * n_rows
             + 4 * n_rows * len(m.indicators)
             + 8 * len(self.varying_params)
         )
@@ -498,6 +526,10 @@ class _Block:
             index[m.tech_cols[boundary]], -unit[:, m.tech_rows[boundary]],
         )  # fmt: skip
 
+    def renumbered(self, tech: np.ndarray, bio: np.ndarray) -> _Block:
+        """The same block, its entries numbered by ``tech`` and ``bio`` (old -> new index)."""
+        return replace(self, entries=tech[self.entries], bio=bio[self.bio], boundary=tech[self.boundary])
+
     def solve(
         self, tech: np.ndarray, bio: np.ndarray, rhs: np.ndarray, first: int, fallbacks: list[int] | None
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -586,6 +618,13 @@ def _physical_memory() -> float:
         return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
     except (AttributeError, ValueError, OSError):
         return math.inf
+
+
+def _positions(needed: np.ndarray, count: int) -> np.ndarray:
+    """Old index -> position in ``needed`` (-1 when not needed)."""
+    pos = np.full(count, -1, dtype=np.int64)
+    pos[needed] = np.arange(len(needed))
+    return pos
 
 
 def _value(amount: CompiledAmount | None, m: Matrices) -> float:
