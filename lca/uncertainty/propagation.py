@@ -34,8 +34,8 @@ import scipy.sparse.csgraph as csgraph
 
 from lca.compile import CompiledAmount, Matrices, build_matrices
 from lca.errors import InventoryError, UncertaintyError
-from lca.model.records import BACKGROUND, Model, suggest
-from lca.solve import Solver
+from lca.model.records import BACKGROUND, PHASES, Model, suggest
+from lca.solve import Result, Solver
 from lca.uncertainty.batched import BatchedSystem
 from lca.uncertainty.entries import EntryRecipes
 from lca.uncertainty.results import MonteCarloResult, RowSpec
@@ -126,9 +126,8 @@ class Propagator:
 
     def _row_specs(self, activities: Sequence[str]) -> list[RowSpec]:
         m = self.matrices
-        table = self.deterministic.phase_table(units_in_header=False)
         labels = np.array(m.phases)
-        rows = [RowSpec(p, "phase", np.flatnonzero(labels == p)) for p in table.index if p != "total"]
+        rows = [RowSpec(p, "phase", np.flatnonzero(labels == p)) for p in _phase_values(self.deterministic)]
         index = m.index
         for code in activities:
             if code not in index:
@@ -357,12 +356,12 @@ class Propagator:
         return out
 
     def _deterministic_rows(self) -> np.ndarray:
-        table = self.deterministic.phase_table(units_in_header=False)
         result = self.deterministic
+        phases = _phase_values(result)
         rows = []
         for row in self.rows:
             if row.kind == "phase":
-                rows.append(table.loc[row.label].to_numpy(dtype=float))
+                rows.append(phases[row.label])
             else:
                 rows.append(result.attributed[:, row.activities[0]])
         rows.append(result.direct.sum(axis=1))
@@ -618,6 +617,19 @@ def _physical_memory() -> float:
         return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
     except (AttributeError, ValueError, OSError):
         return math.inf
+
+
+def _phase_values(result: Result) -> dict[str, np.ndarray]:
+    """The rows of :meth:`Result.phase_table` but the total, as arrays (no pandas)."""
+    labels = np.array(result.matrices.phases)
+    present = set(result.matrices.phases)
+    rows = {}
+    for phase in (*PHASES, BACKGROUND):
+        if phase in present:
+            values = result.attributed[:, labels == phase].sum(axis=1)
+            if phase != BACKGROUND or np.any(values):
+                rows[phase] = values
+    return rows
 
 
 def _positions(needed: np.ndarray, count: int) -> np.ndarray:

@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from lca._version import __version__
 from lca.errors import DataNotFound, UncertaintyError
 from lca.model.records import suggest
 from lca.units import Q_
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,8 @@ class MonteCarloResult:
         ``deterministic``, ``mean``, ``std``, ``sem`` (standard error of the mean),
         ``median`` and one ``pX`` column per percentile (``p2.5``, ``p97.5``).
         """
+        import pandas as pd
+
         stats = self._stats
         n_rows, n_ind = self.values.shape[:2]
         frame = pd.DataFrame(
@@ -237,6 +241,8 @@ class MonteCarloResult:
 
     def draws(self) -> pd.DataFrame:
         """Raw draws: one line per iteration, columns ``(row, indicator)`` (a MultiIndex)."""
+        import pandas as pd
+
         columns = pd.MultiIndex.from_product([self.rows, self.indicators], names=["phase", "indicator"])
         flat = self.values.reshape(-1, self.iterations).T
         frame = pd.DataFrame(flat, columns=columns)
@@ -250,6 +256,8 @@ class MonteCarloResult:
         when the last ``relative_sem`` is small enough for the purpose, more iterations
         are not needed.
         """
+        import pandas as pd
+
         x = self.samples(indicator, row)
         counts = np.unique(np.geomspace(min(10, len(x)), len(x), points).astype(int))
         total = np.cumsum(x)
@@ -272,6 +280,8 @@ class MonteCarloResult:
         UncertaintyError
             When the run did not keep its inputs (``keep_inputs=False``).
         """
+        import pandas as pd
+
         if self.inputs is None:
             raise UncertaintyError("this Monte Carlo run did not keep its input draws (keep_inputs=False)")
         return pd.DataFrame(self.inputs * self.input_scale[None, :], columns=list(self.input_names))
@@ -311,6 +321,8 @@ def rank_sensitivity(result: MonteCarloResult, indicator: str, row: str = "total
     UncertaintyError
         When the run kept no input draws.
     """
+    import pandas as pd
+
     if result.inputs is None:
         raise UncertaintyError("this Monte Carlo run did not keep its input draws (keep_inputs=False)")
     y = result.samples(indicator, row)

@@ -41,7 +41,6 @@ from typing import Any
 
 import numpy as np
 from scipy.special import ndtri
-from scipy.stats import qmc
 
 from lca.compile import Matrices
 from lca.errors import UncertaintyError
@@ -237,6 +236,8 @@ class UniformStream:
             return self._cached[1]
         rows = self.block_rows
         if self.sampling == "lhs":
+            from scipy.stats import qmc  # 0.3 s to import: only for Latin hypercube sampling
+
             gen = self._generator(block)
             rows = min(rows, self.iterations - block * rows)
             values = (
