@@ -14,6 +14,15 @@ Cases:
   peer venv exists (``../shared/peers/lca_algebraic/setup.sh``), runs the peer's
   ``bloom_parametric.py`` on the same model in a subprocess and prints the ratios.
 - ``bloom``: the shipped BLOOM case, four indicators, per phase.
+- ``ecoinvent-shaped``: the background of ``benchmarks/ecoinvent_shaped.py`` (20,000
+  activities, a strongly connected core of 6,000, a lognormal on every exchange) with BLOOM's
+  foreground; ``ecoinvent-shaped-foreground``: the same with the background fixed (only the
+  foreground varies: lca takes the background out of the iterations by itself). Prints the
+  compile time and memory, the deterministic solve time, lca's Monte Carlo, then bw2calc on
+  the same matrices in the same run (``bw_peer.py``: ``LCA(..., use_distributions=True)``,
+  ``PartitionedMonteCarloLCA`` for the foreground case), with pypardiso when it imports.
+- ``loop-N``: one loop of N activities (each uses the next and 4 random others), lognormal on
+  every exchange, against bw2calc with pypardiso and with SciPy's SuperLU (a subprocess).
 - ``synthetic-N``: N activities, 5 random inputs each (acyclic), lognormal on every
   exchange, 3 flows, 4 indicators. When Brightway (``lca[bench]``: bw2data, bw2calc 2.x/3.x)
   imports, the same inventory is built in a temporary project, the deterministic scores
@@ -111,6 +120,96 @@ def synthetic(n: int, seed: int = 0, inputs: int = 5) -> Model:
 
 def _lognormal(amount: float) -> Uncertainty:
     return Uncertainty.from_spec({"distribution": "lognormal", "sigma": SIGMA}, amount, "synthetic")
+
+
+def loop(n: int, seed: int = 0) -> Model:
+    """One loop of n activities: j uses j+1 and 4 random others (0.5 in all per unit), 3 flows."""
+    rng = np.random.default_rng(seed)
+    model = Model(f"loop-{n}")
+    model.info["indicators"] = list(INDICATORS)
+    factors = rng.uniform(0.5, 2.0, size=(3, 4)).astype(np.float32).astype(float)
+    units = ("kg", "kg", "L")
+    for k in range(3):
+        model.add_flow(
+            Flow(f"flow{k}", f"flow {k}", units[k], dict(zip(INDICATORS, factors[k].tolist(), strict=True)))
+        )
+    phases = ("manufacturing", "training", "deployment")
+    for j in range(n):
+        others = rng.choice(np.setdiff1d(np.arange(n), [j, (j + 1) % n]), 4, replace=False)
+        shares = rng.dirichlet(np.ones(5)) * 0.5
+        exchanges = [
+            Exchange(f"a{i}", float(np.float32(a)), "unit", _lognormal(float(np.float32(a))))
+            for i, a in zip([(j + 1) % n, *others.tolist()], shares, strict=True)
+        ]
+        for k in range(3):
+            amount = float(np.float32(rng.uniform(0.1, 1.0)))
+            exchanges.append(Exchange(f"flow{k}", amount, units[k], _lognormal(amount)))
+        model.add_activity(Activity(f"a{j}", f"activity {j}", phases[j % 3], "unit", exchanges))
+    model.functional_unit = FunctionalUnit("a0", 1.0, "unit")
+    return model
+
+
+def case_model(case: str) -> Model:
+    """The model of a case of this script (also used by bw_peer.py in its own process)."""
+    if case.startswith("ecoinvent-shaped"):
+        from ecoinvent_shaped import build_model
+
+        return build_model(uncertain="foreground" if case.endswith("-foreground") else "all")
+    if case.startswith("loop-"):
+        return loop(int(case.split("-", 1)[1]))
+    raise ValueError(case)
+
+
+def case_scale(case: str, iterations: int, seed: int, bw_iterations: int) -> None:
+    """ecoinvent-shaped cases and loops: lca beside bw2calc, with compile and solve times."""
+    import bw_peer
+
+    t = time.perf_counter()
+    model = case_model(case)
+    exchanges = sum(len(a.exchanges) for a in model.activities.values())
+    print(
+        f"model: {len(model.activities)} activities, {exchanges} exchanges, built in {time.perf_counter() - t:.1f} s"
+    )
+    before = peak_mib()
+    t = time.perf_counter()
+    matrices = lca.build_matrices(model)
+    compile_s = time.perf_counter() - t
+    print(f"compile (build_matrices) {compile_s:.2f} s, peak {peak_mib():.0f} MiB (before {before:.0f})")
+    t = time.perf_counter()
+    lca.solve(matrices)
+    solve_s = time.perf_counter() - t
+    print(f"deterministic solve (lca.solve on the matrices) {solve_s:.2f} s")
+    t = time.perf_counter()
+    propagator = Propagator(matrices)
+    print(
+        f"Propagator {time.perf_counter() - t:.1f} s: static background {propagator.static_count} activities, "
+        f"per-iteration system {propagator.supply_system.size}, chunk {propagator.chunk_size()}, inputs {propagator.space.size}"
+    )
+    t = time.perf_counter()
+    result = propagator.run(iterations, seed)
+    seconds = time.perf_counter() - t
+    it_s = iterations / seconds
+    peak = peak_mib()
+    print(f"lca {iterations} iterations {seconds:.2f} s, fallbacks {result.fallbacks}, peak {peak:.0f} MiB")
+    bw_it_s, name = bw_peer.check_and_time(propagator, bw_iterations, case.endswith("-foreground"))
+    solver = bw_peer.solver_name() if bw_it_s else "na"
+    superlu = None
+    if case.startswith("loop-") and solver == "pypardiso":
+        done = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("bw_peer.py")), case, str(bw_iterations), "--no-pardiso"],
+            capture_output=True, text=True, check=False, cwd=Path(__file__).parent,
+        )  # fmt: skip
+        line = [x for x in done.stdout.splitlines() if x.startswith("bw2calc_it_s=")]
+        value = line[-1].split()[0].split("=")[1] if line else "na"
+        superlu = None if value == "na" else float(value)
+    ratio = it_s / bw_it_s if bw_it_s else None
+    ratio_lu = it_s / superlu if superlu else None
+    print(
+        f"case={case} activities={len(model.activities)} exchanges={exchanges} compile_s={compile_s:.2f} "
+        f"solve_s={solve_s:.2f} lca_it_s={it_s:.4g} bw2calc={name.split('(')[0]} bw2calc_solver={solver} "
+        f"bw2calc_it_s={fmt(bw_it_s, 3)} ratio={fmt(ratio, 1)} bw2calc_superlu_it_s={fmt(superlu, 3)} "
+        f"ratio_superlu={fmt(ratio_lu, 1)} fallbacks={result.fallbacks} peak_mib={peak:.0f}"
+    )
 
 
 # -- Brightway ------------------------------------------------------------------------------
@@ -280,6 +379,16 @@ def main(argv: list[str] | None = None) -> int:
         case_bloom_parametric(args.iterations or 1_000_000, args.seed, args.sobol_n)
     elif args.case == "bloom":
         case_bloom(args.iterations or 1_000_000, args.seed, args.bw_iterations or 500)
+    elif args.case.startswith("ecoinvent-shaped"):
+        foreground = args.case.endswith("-foreground")
+        case_scale(
+            args.case,
+            args.iterations or (100_000 if foreground else 64),
+            args.seed,
+            args.bw_iterations or (200 if foreground else 5),
+        )
+    elif args.case.startswith("loop-"):
+        case_scale(args.case, args.iterations or 2000, args.seed, args.bw_iterations or 20)
     elif args.case.startswith("synthetic-"):
         n = int(args.case.split("-", 1)[1])
         default_bw = {100: 500, 1000: 50}.get(n, 2)

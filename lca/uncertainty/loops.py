@@ -12,8 +12,8 @@ Computations*, 4th ed., section 3.5.3):
 which converges when the drawn matrix is close enough to the deterministic one (the
 spectral radius of ``I - A0^-1 A_k`` below 1; each step gains the digits that radius
 allows). All the iterations of a group are refined together: one sparse product over the
-loop's entries and one triangular solve with many right-hand sides per step, and nothing
-loops over iterations.
+loop's entries per step for all of them, then one triangular solve per iteration that has
+not converged yet.
 
 An iteration converges when every right-hand side has a relative residual
 ``||b - A_k x|| / ||b||`` at most :data:`TOLERANCE`. One that does not within
@@ -21,9 +21,10 @@ An iteration converges when every right-hand side has a relative residual
 sparse factorisation of its own matrix, counted as a *fallback*; an iteration whose own
 matrix is singular is an error that names it.
 
-Reproducibility: iterations are refined in groups of :data:`GROUP`, aligned on the iteration
-number (iterations ``[8g, 8g + 8)``), and a converged iteration is never updated again, so
-an iteration's numbers do not depend on the chunk it was drawn in.
+Reproducibility: iterations are refined in groups of a size fixed by the loop (a power of
+2, :data:`GROUP_SIZE` divided by the loop's size, 8 to 256), aligned on the iteration
+number (iterations ``[8g, 8g + 8)`` for groups of 8), and a converged iteration is never
+updated again, so an iteration's numbers do not depend on the chunk it was drawn in.
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ from lca.solve import splu
 TOLERANCE = 1e-10
 #: Refinement steps before an iteration falls back to its own factorisation.
 MAX_STEPS = 40
-#: Iterations refined together (aligned on the iteration number).
-GROUP = 8
+#: Entries (loop size x iterations) refined together: a group of iterations is
+#: GROUP_SIZE // size of them (a power of 2, 8 to 256), aligned on the iteration number.
+GROUP_SIZE = 1 << 16
 
 
 def factorise(matrix: sp.spmatrix) -> spla.SuperLU:
@@ -62,6 +64,7 @@ class SparseLoop:
 
     def __init__(self, size: int, rows: np.ndarray, cols: np.ndarray, reference: np.ndarray):
         self.size = int(size)
+        self.group = int(np.clip(2 ** int(np.log2(max(GROUP_SIZE // max(self.size, 1), 1))), 8, 256))
         self.rows = np.asarray(rows, dtype=np.int64)
         self.cols = np.asarray(cols, dtype=np.int64)
         count = len(self.rows)
@@ -95,14 +98,14 @@ class SparseLoop:
         """
         count = rhs.shape[2]
         x = np.empty_like(rhs)
-        for start in range(first - first % GROUP, first + count, GROUP):
-            lo, hi = max(start, first), min(start + GROUP, first + count)
+        for start in range(first - first % self.group, first + count, self.group):
+            lo, hi = max(start, first), min(start + self.group, first + count)
             local = np.arange(lo, hi) - first
             place = np.arange(lo, hi) - start
             # a group not wholly in this chunk is padded with copies of its first iteration
-            group_values = np.repeat(values[:, local[:1]], GROUP, axis=1)
+            group_values = np.repeat(values[:, local[:1]], self.group, axis=1)
             group_values[:, place] = values[:, local]
-            group_rhs = np.repeat(rhs[:, :, local[:1]], GROUP, axis=2)
+            group_rhs = np.repeat(rhs[:, :, local[:1]], self.group, axis=2)
             group_rhs[:, :, place] = rhs[:, :, local]
             solved, converged = self._refine(group_values, group_rhs)
             x[:, :, local] = solved[:, :, place]
@@ -114,10 +117,10 @@ class SparseLoop:
 
     def _refine(self, values: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Refinement of a group; returns x and, per iteration, whether every side converged."""
-        m, sides, count = rhs.shape
+        _, sides, count = rhs.shape
         scale = TOLERANCE * _norms(rhs)
-        x = self.lu.solve(rhs.reshape(m, -1)).reshape(rhs.shape)
         active = np.ones((sides, count), dtype=bool)
+        x = self._precondition(rhs, active)
         failed = np.zeros((sides, count), dtype=bool)
         with np.errstate(all="ignore"):
             for _ in range(MAX_STEPS):
@@ -128,9 +131,19 @@ class SparseLoop:
                 active &= ~failed
                 if not active.any():
                     break
-                step = self.lu.solve(residual.reshape(m, -1)).reshape(rhs.shape)
-                x = np.where(active[None], x + step, x)
+                x = np.where(active[None], x + self._precondition(residual, active), x)
         return x, ~(active | failed).any(axis=0)
+
+    def _precondition(self, residual: np.ndarray, active: np.ndarray) -> np.ndarray:
+        """``A0^-1 r`` for the active columns (zero elsewhere), one triangular solve each.
+
+        SciPy's SuperLU is faster one right-hand side at a time than with many at once, and
+        one at a time each column's arithmetic is the same whatever the others.
+        """
+        out = np.zeros_like(residual)
+        for side, k in zip(*np.nonzero(active), strict=True):
+            out[:, side, k] = self.lu.solve(np.ascontiguousarray(residual[:, side, k]))
+        return out
 
     def _exact(self, values: np.ndarray, rhs: np.ndarray, iteration: int) -> np.ndarray:
         """One iteration solved with its own factorisation (and refined with it)."""
