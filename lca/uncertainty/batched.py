@@ -171,16 +171,16 @@ class BatchedSystem:
         size, sides, count = rhs.shape
         x = np.empty_like(rhs)
         diag = (self._diag_gather @ values[self._diag_entries]).reshape(size, 1, count)
-        for step in self.steps:
-            if isinstance(step, _Level):
-                acc = rhs[step.nodes]
-                if len(step.entries):
-                    flows = values[step.entries][:, None, :] * x[step.cols]
-                    acc = acc - (step.gather @ flows.reshape(len(step.entries), -1)).reshape(acc.shape)
-                with np.errstate(divide="ignore", invalid="ignore"):  # a zero production: named below
+        with np.errstate(divide="ignore", invalid="ignore"):  # a zero production: named below
+            for step in self.steps:
+                if isinstance(step, _Level):
+                    acc = rhs[step.nodes]
+                    if len(step.entries):
+                        flows = values[step.entries][:, None, :] * x[step.cols]
+                        acc = acc - (step.gather @ flows.reshape(len(step.entries), -1)).reshape(acc.shape)
                     x[step.nodes] = acc / diag[step.nodes]
-            else:
-                x[step.nodes] = self._solve_loop(step, values, rhs, x, first, fallbacks)
+                else:
+                    x[step.nodes] = self._solve_loop(step, values, rhs, x, first, fallbacks)
         finite = np.isfinite(x).all(axis=(0, 1))
         if not finite.all():
             k = int(np.flatnonzero(~finite)[0])

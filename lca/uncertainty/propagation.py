@@ -329,20 +329,19 @@ class Propagator:
         bio = self.bio_recipes.evaluate(env, draws, standard, check=False)
         rhs = np.broadcast_to(self.demand_v[:, None, None], (len(self.demand_v), 1, count))
         try:
-            supply, total = self.supply.solve(tech, bio, rhs, first, fallbacks)
+            supply, direct, total = self.supply.solve(tech, bio, rhs, first, fallbacks)
         except InventoryError:  # a non-finite draw is the likelier cause: name it if so
             self.tech_recipes.check(tech)
             raise
         supply = supply[:, 0, :]
         out = np.empty((n_rows + 1, n_ind, count))
         out[-1] = total[:, 0, :] + self.total_fixed[:, None]
-        direct = bio[self.supply.bio] * supply[self.supply.bio_cols]
-        out[:-1] = (self.direct_weights @ direct).reshape(n_rows, n_ind, count)
+        out[:-1] = (self.direct_weights @ direct[:, 0, :]).reshape(n_rows, n_ind, count)
         if self.has_background:
             asked = tech[self.asked_entries] * supply[self.asked_cols]
             n_g = self.background.system.size
             bg_rhs = (self.asked_weights @ asked).reshape(n_g, n_rows, count) + self.bg_demand[:, :, None]
-            _, pulled = self.background.solve(tech, bio, bg_rhs, first, fallbacks)
+            _, _, pulled = self.background.solve(tech, bio, bg_rhs, first, fallbacks)
             out[:-1] += pulled.transpose(1, 0, 2)
             out[:-1] += (self.asked_static @ asked).reshape(n_rows, n_ind, count)
             out[:-1] += self.bg_demand_fixed[:, :, None]
@@ -531,17 +530,20 @@ class _Block:
 
     def solve(
         self, tech: np.ndarray, bio: np.ndarray, rhs: np.ndarray, first: int, fallbacks: list[int] | None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Solutions ``(size, sides, n)`` and their impacts ``(indicators, sides, n)``."""
-        x = self.system.solve(tech[self.entries], rhs, first, fallbacks)
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Solutions ``(size, sides, n)``, their biosphere entries ``(entries, sides, n)`` and
+        impacts ``(indicators, sides, n)``."""
+        whole = len(self.entries) == len(tech)  # the entries are all the matrix's, in order
+        x = self.system.solve(tech if whole else tech[self.entries], rhs, first, fallbacks)
         _, sides, count = rhs.shape
-        pulled = bio[self.bio][:, None, :] * x[self.bio_cols]
+        own = bio if len(self.bio) == len(bio) else bio[self.bio]
+        pulled = own[:, None, :] * x[self.bio_cols]
         impacts = (self.weights @ pulled.reshape(len(self.bio), sides * count)).reshape(-1, sides, count)
         if len(self.boundary):
             used = tech[self.boundary][:, None, :] * x[self.boundary_cols]
             used = used.reshape(len(self.boundary), sides * count)
             impacts += (self.boundary_weights @ used).reshape(impacts.shape)
-        return x, impacts
+        return x, pulled, impacts
 
 
 def monte_carlo(
