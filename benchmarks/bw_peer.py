@@ -71,27 +71,22 @@ def datapackages(propagator: Propagator, partition: bool) -> tuple[list, dict[in
         dp = bwp.create_datapackage(
             name=name, metadata={"database_dependencies": ["background"] if name == "foreground" else []}
         )
-        keep = members[tech.col]
-        rows, cols, values = tech.row[keep], tech.col[keep], tech.data[keep]
-        sigma = np.array([position.get((int(i), int(j)), 0.0) for i, j in zip(rows, cols, strict=True)])
-        dp.add_persistent_vector(
-            matrix="technosphere_matrix",
-            name=f"{name}_technosphere",
-            indices_array=_indices(ids[rows], ids[cols]),
-            data_array=np.abs(values),
-            flip_array=values < 0,
-            distributions_array=_lognormals(np.abs(values), sigma),
-        )
-        keep = members[bio.col]
-        rows, cols, values = bio.row[keep], bio.col[keep], bio.data[keep]
-        sigma = np.array([bio_position.get((int(k), int(j)), 0.0) for k, j in zip(rows, cols, strict=True)])
-        dp.add_persistent_vector(
-            matrix="biosphere_matrix",
-            name=f"{name}_biosphere",
-            indices_array=_indices(flow_ids[rows], ids[cols]),
-            data_array=values,
-            distributions_array=_lognormals(values, sigma),
-        )
+        for matrix, coo, row_ids, sigmas in (
+            ("technosphere", tech, ids, position),
+            ("biosphere", bio, flow_ids, bio_position),
+        ):
+            keep = members[coo.col]
+            rows, cols, values = coo.row[keep], coo.col[keep], coo.data[keep]
+            sigma = np.array([sigmas.get((int(i), int(j)), 0.0) for i, j in zip(rows, cols, strict=True)])
+            flip = values < 0 if matrix == "technosphere" else np.zeros(len(values), dtype=bool)
+            dp.add_persistent_vector(
+                matrix=f"{matrix}_matrix",
+                name=f"{name}_{matrix}",
+                indices_array=_indices(row_ids[rows], ids[cols]),
+                data_array=np.where(flip, -values, values),
+                flip_array=flip,
+                distributions_array=_lognormals(np.where(flip, -values, values), sigma),
+            )
         packages.append(dp)
     char = m.characterisation.toarray()
     for i, indicator in enumerate(m.indicators):

@@ -95,15 +95,7 @@ def time_lca(
 def synthetic(n: int, seed: int = 0, inputs: int = 5) -> Model:
     """n activities, ``inputs`` random suppliers each among the previous ones, 3 flows."""
     rng = np.random.default_rng(seed)
-    model = Model(f"synthetic-{n}")
-    model.info["indicators"] = list(INDICATORS)
-    factors = rng.uniform(0.5, 2.0, size=(3, 4)).astype(np.float32).astype(float)
-    units = ("kg", "kg", "L")
-    for k in range(3):
-        model.add_flow(
-            Flow(f"flow{k}", f"flow {k}", units[k], dict(zip(INDICATORS, factors[k].tolist(), strict=True)))
-        )
-    phases = ("manufacturing", "training", "deployment")
+    model, units, phases = _three_flows(f"synthetic-{n}", rng)
     for j in range(n):
         exchanges = []
         if j:
@@ -118,14 +110,9 @@ def synthetic(n: int, seed: int = 0, inputs: int = 5) -> Model:
     return model
 
 
-def _lognormal(amount: float) -> Uncertainty:
-    return Uncertainty.from_spec({"distribution": "lognormal", "sigma": SIGMA}, amount, "synthetic")
-
-
-def loop(n: int, seed: int = 0) -> Model:
-    """One loop of n activities: j uses j+1 and 4 random others (0.5 in all per unit), 3 flows."""
-    rng = np.random.default_rng(seed)
-    model = Model(f"loop-{n}")
+def _three_flows(name: str, rng: np.random.Generator) -> tuple[Model, tuple[str, ...], tuple[str, ...]]:
+    """A model with 3 flows characterised for the 4 indicators, their units and the phases."""
+    model = Model(name)
     model.info["indicators"] = list(INDICATORS)
     factors = rng.uniform(0.5, 2.0, size=(3, 4)).astype(np.float32).astype(float)
     units = ("kg", "kg", "L")
@@ -133,7 +120,17 @@ def loop(n: int, seed: int = 0) -> Model:
         model.add_flow(
             Flow(f"flow{k}", f"flow {k}", units[k], dict(zip(INDICATORS, factors[k].tolist(), strict=True)))
         )
-    phases = ("manufacturing", "training", "deployment")
+    return model, units, ("manufacturing", "training", "deployment")
+
+
+def _lognormal(amount: float) -> Uncertainty:
+    return Uncertainty.from_spec({"distribution": "lognormal", "sigma": SIGMA}, amount, "synthetic")
+
+
+def loop(n: int, seed: int = 0) -> Model:
+    """One loop of n activities: j uses j+1 and 4 random others (0.5 in all per unit), 3 flows."""
+    rng = np.random.default_rng(seed)
+    model, units, phases = _three_flows(f"loop-{n}", rng)
     for j in range(n):
         others = rng.choice(np.setdiff1d(np.arange(n), [j, (j + 1) % n]), 4, replace=False)
         shares = rng.dirichlet(np.ones(5)) * 0.5

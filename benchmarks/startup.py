@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         wall(command)  # warm the file cache
         times = sorted(wall(command) for _ in range(args.runs))
         median = statistics.median(times)
-        print(f"{key:14s} median {median:.3f} s, fastest {times[0]:.3f} s over {args.runs} runs: {' '.join(command[-2:])}")
+        print(
+            f"{key:14s} median {median:.3f} s, fastest {times[0]:.3f} s over {args.runs} runs: {' '.join(command[-2:])}"
+        )
         summary.append(f"{key}={median:.3f}")
     print("startup " + " ".join(summary) + f" load={os.getloadavg()[0]:.2f}")
     return 0
