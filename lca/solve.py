@@ -241,6 +241,8 @@ class Result:
         table = self.phase_table(units_in_header=False)
         labels = list(table.index) if rows is None else list(rows)
         codes = self.indicator_codes
+        import pandas as pd
+
         frame = pd.DataFrame("complete", index=pd.Index(labels, name="phase"), columns=codes)
         used = self.supply != 0
         phases = np.array(m.phases)
@@ -352,13 +354,22 @@ def factorise(
     return lu
 
 
-def splu(a: sp.csc_matrix) -> spla.SuperLU:
-    """SuperLU with the minimum degree ordering of ``A + A^T``, the diagonal preferred as pivot.
+#: From this many activities on, factorise with the minimum degree ordering of A + A^T.
+LARGE_SYSTEM = 2000
 
-    SuperLU's default column ordering can fill the factors of a database-sized loop
-    (thousands of activities around a few markets) to nearly dense; productions on the
-    diagonal make it a good pivot (threshold 0.01).
+
+def splu(a: sp.csc_matrix) -> spla.SuperLU:
+    """SuperLU; for a large system, the minimum degree ordering of ``A + A^T`` and the diagonal
+    preferred as pivot.
+
+    SuperLU's default column ordering (COLAMD) can fill the factors of a database-sized
+    technosphere (thousands of activities around a few markets) to nearly dense: 150 million
+    entries and minutes for the 20,000 activities of ``benchmarks/ecoinvent_shaped.py``,
+    3.7 million and seconds this way. Productions on the diagonal make it a good pivot
+    (threshold 0.01). Small systems keep SuperLU's defaults.
     """
+    if a.shape[0] < LARGE_SYSTEM:
+        return spla.splu(a)
     return spla.splu(a, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01)
 
 
