@@ -358,7 +358,7 @@ def factorise(
 LARGE_SYSTEM = 2000
 
 
-def splu(a: sp.csc_matrix) -> spla.SuperLU:
+def splu(a: sp.csc_matrix, minimum_degree: bool | None = None) -> spla.SuperLU:
     """SuperLU; for a large system, the minimum degree ordering of ``A + A^T`` and the diagonal
     preferred as pivot.
 
@@ -366,9 +366,9 @@ def splu(a: sp.csc_matrix) -> spla.SuperLU:
     technosphere (thousands of activities around a few markets) to nearly dense: 150 million
     entries and minutes for the 20,000 activities of ``benchmarks/ecoinvent_shaped.py``,
     3.7 million and seconds this way. Productions on the diagonal make it a good pivot
-    (threshold 0.01). Small systems keep SuperLU's defaults.
+    (threshold 0.01). Small systems keep SuperLU's defaults, unless ``minimum_degree``.
     """
-    if a.shape[0] < LARGE_SYSTEM:
+    if not (a.shape[0] >= LARGE_SYSTEM if minimum_degree is None else minimum_degree):
         return spla.splu(a)
     return spla.splu(a, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.01)
 

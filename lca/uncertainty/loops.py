@@ -46,8 +46,9 @@ GROUP_SIZE = 1 << 16
 
 
 def factorise(matrix: sp.spmatrix) -> spla.SuperLU:
-    """Sparse LU of a technosphere block (:func:`lca.solve.splu`); ``RuntimeError`` when singular."""
-    return splu(sp.csc_matrix(matrix))
+    """Sparse LU of a loop, minimum degree ordering (:func:`lca.solve.splu`); ``RuntimeError``
+    when singular. Its factors are applied tens of times per iteration: the sparser the better."""
+    return splu(sp.csc_matrix(matrix), minimum_degree=True)
 
 
 class SparseLoop:
