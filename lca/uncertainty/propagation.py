@@ -444,7 +444,7 @@ class Propagator:
             values=values,
             deterministic=self._deterministic_rows(),
             inputs=inputs,
-            input_labels=_input_labels(self),
+            input_labels=_input_labels(self, kept),
             seed=stream.entropy,
             sampling=sampling,
             percentiles=percentiles,
@@ -645,11 +645,12 @@ def _value(amount: CompiledAmount | None, m: Matrices) -> float:
     return float("nan") if amount is None else float(amount.evaluate(m.parameters.base_values))
 
 
-def _input_labels(propagator: Propagator) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray]:
+def _input_labels(propagator: Propagator, kept: int) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray]:
+    """Name, unit and factor from base units of the first ``kept`` inputs (those kept)."""
     params = propagator.matrices.parameters
     names, units, scale = [], [], []
     labels: dict[Any, str] = {}
-    for key, unc_name in zip(propagator.keys, propagator.space.names, strict=True):
+    for key, unc_name in zip(propagator.keys[:kept], propagator.space.names[:kept], strict=True):
         names.append(unc_name)
         if key[0] == "parameter":
             declared = params.quantities[key[1]].units

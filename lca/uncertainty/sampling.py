@@ -318,12 +318,41 @@ def input_space(matrices: Matrices) -> tuple[InputSpace, tuple[tuple[str, Any], 
             uncs.append(params.uncertainties[name])
             wheres.append(f"parameter '{name}'")
             keys.append(("parameter", name))
+    drawn = []
     for matrix, amounts in (("technosphere", matrices.tech_amounts), ("biosphere", matrices.bio_amounts)):
         for e, amount in enumerate(amounts):
             unc = None if amount is None else amount.numerator.uncertainty
             if unc is not None and unc.is_uncertain:
-                names.append(f"{amount.where} amount")
+                drawn.append(amount)
                 uncs.append(unc)
-                wheres.append(f"{amount.where} amount")
                 keys.append((matrix, e))
-    return InputSpace(tuple(names), tuple(uncs), tuple(wheres)), tuple(keys)
+    labels = _Labels(tuple(names), tuple(drawn))
+    return InputSpace(labels, tuple(uncs), _Labels(tuple(wheres), labels.amounts)), tuple(keys)
+
+
+class _Labels(Sequence[str]):
+    """Input labels, an exchange's (``"<where> amount"``) made when it is read.
+
+    An inventory on a database has hundreds of thousands of uncertain exchanges: their labels
+    are only read for the inputs kept or named in an error.
+    """
+
+    def __init__(self, first: tuple[str, ...], amounts: tuple[Any, ...]):
+        self.first, self.amounts = first, amounts
+
+    def __len__(self) -> int:
+        return len(self.first) + len(self.amounts)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        i = range(len(self))[index]
+        if i < len(self.first):
+            return self.first[i]
+        return f"{self.amounts[i - len(self.first)].where} amount"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash((self.first, len(self.amounts)))
