@@ -483,9 +483,11 @@ class Propagator:
     @cached_property
     def _fusion(self) -> tuple[np.ndarray, np.ndarray, InputSpace]:
         """Input columns computed straight from their standard draw, the others, their space."""
-        fused = np.union1d(self.tech_recipes.fused_columns, self.bio_recipes.fused_columns).astype(np.int64)
-        needed = np.setdiff1d(np.arange(self.space.size), fused)
-        return fused, needed, self.space.subset(needed)
+        mask = np.zeros(self.space.size, dtype=bool)
+        mask[self.tech_recipes.fused_columns] = True
+        mask[self.bio_recipes.fused_columns] = True
+        needed = np.flatnonzero(~mask)
+        return np.flatnonzero(mask), needed, self.space.subset(needed)
 
 
 @dataclass(frozen=True)
@@ -506,6 +508,7 @@ class _Block:
     boundary: np.ndarray
     boundary_cols: np.ndarray
     boundary_weights: np.ndarray
+    scatter: sp.csr_matrix  # (indicators x size) x entries: weights summed per column
 
     @classmethod
     def build(
@@ -517,11 +520,17 @@ class _Block:
         )
         bio = np.flatnonzero(block[m.bio_cols])
         weights = sp.csr_matrix(sp.csr_matrix(m.characterisation)[:, m.bio_rows[bio]])
+        size = int(block.sum())
+        coo = weights.tocoo()
+        scatter = sp.csr_matrix(
+            (coo.data, (coo.row * size + index[m.bio_cols[bio]][coo.col], coo.col)),
+            shape=(weights.shape[0] * size, len(bio)),
+        )
         static = np.any(unit != 0, axis=0)
         boundary = np.flatnonzero(static[m.tech_rows] & block[m.tech_cols])
         return cls(
             system, entries, bio, index[m.bio_cols[bio]], weights, boundary,
-            index[m.tech_cols[boundary]], -unit[:, m.tech_rows[boundary]],
+            index[m.tech_cols[boundary]], -unit[:, m.tech_rows[boundary]], scatter,
         )  # fmt: skip
 
     def renumbered(self, tech: np.ndarray, bio: np.ndarray) -> _Block:
@@ -530,15 +539,20 @@ class _Block:
 
     def solve(
         self, tech: np.ndarray, bio: np.ndarray, rhs: np.ndarray, first: int, fallbacks: list[int] | None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Solutions ``(size, sides, n)``, their biosphere entries ``(entries, sides, n)`` and
-        impacts ``(indicators, sides, n)``."""
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """Solutions ``(size, sides, n)``, their biosphere entries ``(entries, 1, n)`` (for one
+        side; None for several) and impacts ``(indicators, sides, n)``."""
         whole = len(self.entries) == len(tech)  # the entries are all the matrix's, in order
         x = self.system.solve(tech if whole else tech[self.entries], rhs, first, fallbacks)
         _, sides, count = rhs.shape
         own = bio if len(self.bio) == len(bio) else bio[self.bio]
-        pulled = own[:, None, :] * x[self.bio_cols]
-        impacts = (self.weights @ pulled.reshape(len(self.bio), sides * count)).reshape(-1, sides, count)
+        if sides == 1:  # the supply: its biosphere entries are the direct impacts' too
+            pulled = own[:, None, :] * x[self.bio_cols]
+            impacts = (self.weights @ pulled.reshape(len(self.bio), count)).reshape(-1, 1, count)
+        else:  # C B_k per iteration (indicators x activities), then applied to each side
+            pulled = None
+            per_unit = (self.scatter @ own).reshape(-1, self.system.size, 1, count)
+            impacts = (per_unit * x[None]).sum(axis=1)
         if len(self.boundary):
             used = tech[self.boundary][:, None, :] * x[self.boundary_cols]
             used = used.reshape(len(self.boundary), sides * count)
