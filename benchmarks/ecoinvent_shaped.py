@@ -36,7 +36,7 @@ Examples
 >>> model = build_model(activities=300, core=120, seed=1)
 >>> background = [a for a in model.activities.values() if a.phase is None]
 >>> len(model.activities), len(background) >= 300
-(310, True)
+(308, True)
 """
 
 from __future__ import annotations
