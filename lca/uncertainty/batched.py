@@ -35,9 +35,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+import scipy.sparse.csgraph as csgraph
 
 from lca.errors import InventoryError
 from lca.uncertainty.loops import SparseLoop
@@ -92,25 +92,29 @@ class BatchedSystem:
         on_diagonal = self.rows == self.cols
         self._diag_entries = np.flatnonzero(on_diagonal)
         self._diag_gather = _gather(self.rows[self._diag_entries], self.size)
-        graph = nx.DiGraph()
-        graph.add_nodes_from(range(self.size))
         off = ~on_diagonal
-        graph.add_edges_from(zip(self.cols[off].tolist(), self.rows[off].tolist(), strict=True))
-        condensed = nx.condensation(graph)
-        self.has_loops = any(len(condensed.nodes[c]["members"]) > 1 for c in condensed)
+        component, generation = _generations(self.size, self.rows[off], self.cols[off])
+        sizes = np.bincount(component)
+        self.has_loops = bool((sizes > 1).any())
+        single = sizes[component] == 1
+        # off-diagonal entries of single activities, grouped by the generation of their row
+        entries = np.flatnonzero(off & single[self.rows])
+        entries = entries[np.argsort(generation[self.rows[entries]], kind="stable")]
+        entry_generation = generation[self.rows[entries]]
         self.steps: list[_Level | _Loop] = []
-        for generation in nx.topological_generations(condensed):
-            members = [sorted(condensed.nodes[c]["members"]) for c in generation]
-            single = np.array(sorted(m[0] for m in members if len(m) == 1), dtype=np.int64)
-            if len(single):
-                self.steps.append(self._level(single, off))
-            for component in (m for m in members if len(m) > 1):
-                self.steps.append(self._loop(np.array(component, dtype=np.int64)))
+        for g in range(int(generation.max()) + 1 if self.size else 0):
+            members = np.flatnonzero(generation == g)
+            nodes = members[single[members]]
+            if len(nodes):
+                lo, hi = np.searchsorted(entry_generation, [g, g + 1])
+                self.steps.append(self._level(nodes, entries[lo:hi]))
+            for c in np.unique(component[members[~single[members]]]):
+                self.steps.append(self._loop(np.flatnonzero(component == c)))
 
-    def _level(self, nodes: np.ndarray, off: np.ndarray) -> _Level:
+    def _level(self, nodes: np.ndarray, entries: np.ndarray) -> _Level:
+        """Single activities solved by substitution, and their off-diagonal ``entries``."""
         local = np.full(self.size, -1)
         local[nodes] = np.arange(len(nodes))
-        entries = np.flatnonzero(off & (local[self.rows] >= 0))
         return _Level(nodes, entries, self.cols[entries], _gather(local[self.rows[entries]], len(nodes)))
 
     def _loop(self, nodes: np.ndarray) -> _Loop:
@@ -217,9 +221,53 @@ class BatchedSystem:
         return solved.transpose(1, 2, 0)
 
 
+def _generations(size: int, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Strongly connected component of each unknown, and its generation in the condensation.
+
+    ``x[row]`` needs ``x[col]`` for each off-diagonal entry: a component's generation is 0
+    when it needs no other, else one more than the largest generation it needs (Kahn's
+    algorithm, one NumPy step per generation).
+    """
+    count, component = csgraph.connected_components(
+        sp.csr_matrix((np.ones(len(rows)), (cols, rows)), shape=(size, size)),
+        directed=True,
+        connection="strong",
+    )
+    source, target = component[cols], component[rows]
+    across = source != target
+    edges = np.unique(np.stack([source[across], target[across]]), axis=1)
+    needs = np.bincount(edges[1], minlength=count)
+    order = np.argsort(edges[0], kind="stable")
+    starts = np.searchsorted(edges[0][order], np.arange(count + 1))
+    targets = edges[1][order]
+    level = np.full(count, -1, dtype=np.int64)
+    frontier = np.flatnonzero(needs == 0)
+    g = 0
+    while len(frontier):
+        level[frontier] = g
+        lengths = starts[frontier + 1] - starts[frontier]
+        taken = targets[np.repeat(starts[frontier], lengths) + _ranges(lengths)]
+        needs -= np.bincount(taken, minlength=count)
+        frontier = np.unique(taken[needs[taken] == 0])
+        g += 1
+    return component, level[component]
+
+
+def _ranges(lengths: np.ndarray) -> np.ndarray:
+    """``[0, 1, .., l0 - 1, 0, 1, .., l1 - 1, ...]`` for the given lengths."""
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.arange(total) - offsets
+
+
 def _gather(rows: np.ndarray, size: int) -> sp.csr_matrix:
     """A ``size x len(rows)`` matrix of ones that sums entries into their rows."""
+    rows = np.asarray(rows, dtype=np.int64)
     count = len(rows)
-    return sp.csr_matrix(
-        (np.ones(count), (np.asarray(rows, dtype=np.int64), np.arange(count))), shape=(size, count)
-    )
+    # built in CSR form directly (no COO conversion: thousands of levels at database scale)
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=size), out=indptr[1:])
+    indices = np.argsort(rows, kind="stable")
+    return sp.csr_matrix((np.ones(count), indices, indptr), shape=(size, count))

@@ -45,10 +45,53 @@ MAX_STEPS = 40
 GROUP_SIZE = 1 << 16
 
 
-def factorise(matrix: sp.spmatrix) -> spla.SuperLU:
+def factorise(matrix: sp.spmatrix) -> spla.SuperLU | Transposed:
     """Sparse LU of a loop, minimum degree ordering (:func:`lca.solve.splu`); ``RuntimeError``
-    when singular. Its factors are applied tens of times per iteration: the sparser the better."""
-    return splu(sp.csc_matrix(matrix), minimum_degree=True)
+    when singular. Its factors are applied tens of times per iteration: the sparser the better.
+
+    The last few factorisations are kept: the deterministic solve, its transposed solves and
+    the singularity test of :mod:`lca.solve` each need the same loop's LU (or its
+    transpose's, which is the same LU solved with ``trans="T"``), and a database's loop of
+    thousands of activities takes a second to factorise.
+    """
+    a = _canonical(sp.csc_matrix(matrix))
+    key = _key(a)
+    if key in _FACTORS:
+        return _FACTORS[key]
+    transposed = _key(_canonical(a.T.tocsc()))
+    if transposed in _FACTORS:
+        lu = _FACTORS[transposed]
+        return lu.lu if isinstance(lu, Transposed) else Transposed(lu)
+    lu = splu(a, minimum_degree=True)
+    _FACTORS[key] = lu
+    while len(_FACTORS) > 4:
+        _FACTORS.pop(next(iter(_FACTORS)))
+    return lu
+
+
+class Transposed:
+    """The LU of ``A`` used as that of ``A^T`` (``solve`` with the other ``trans``)."""
+
+    def __init__(self, lu: spla.SuperLU):
+        self.lu = lu
+
+    def solve(self, b: np.ndarray, trans: str = "N") -> np.ndarray:
+        """``x`` with ``A^T x = b`` (``A x = b`` for ``trans="T"``)."""
+        return self.lu.solve(b, trans="N" if trans == "T" else "T")
+
+
+_FACTORS: dict[tuple, spla.SuperLU] = {}
+
+
+def _canonical(a: sp.csc_matrix) -> sp.csc_matrix:
+    a = a.copy()
+    a.sum_duplicates()
+    a.sort_indices()
+    return a
+
+
+def _key(a: sp.csc_matrix) -> tuple:
+    return (a.shape, a.indptr.tobytes(), a.indices.tobytes(), a.data.tobytes())
 
 
 class SparseLoop:
