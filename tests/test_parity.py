@@ -242,9 +242,16 @@ def test_a_model_with_a_selection_of_indicators_round_trips_through_a_workbook(t
     )
 
 
-@pytest.mark.parametrize("case", ["bloom.yaml", "gpt3.yaml"])
+SHIPPED = sorted(
+    str(p.relative_to(lca.datasets_dir()))
+    for folder in ("cases", "examples")
+    for p in (lca.datasets_dir() / folder).glob("*.yaml")
+)
+
+
+@pytest.mark.parametrize("case", SHIPPED)
 def test_shipped_cases_round_trip_through_a_workbook(tmp_path, case):
-    model = lca.load(lca.datasets_dir() / "cases" / case)
+    model = lca.load(lca.datasets_dir() / case)
     write_inventory(model, tmp_path / "case.xlsx")
     back = load_workbook_model(tmp_path / "case.xlsx")
     left, right = lca.solve(model), lca.solve(back)

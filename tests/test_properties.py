@@ -192,7 +192,14 @@ def test_a_loop_that_consumes_all_it_makes_is_always_refused(spec, data):
         lca.solve(model)
 
 
-@pytest.mark.parametrize("case", ["cases/bloom.yaml", "cases/gpt3.yaml", "examples/bloom_parametric.yaml"])
+SHIPPED = sorted(
+    str(p.relative_to(lca.datasets_dir()))
+    for folder in ("cases", "examples")
+    for p in (lca.datasets_dir() / folder).glob("*.yaml")
+)
+
+
+@pytest.mark.parametrize("case", SHIPPED)
 def test_shipped_inventories_equal_a_dense_solve_of_their_matrices(case):
     model = lca.load(lca.datasets_dir() / case)
     m = lca.build_matrices(model)
