@@ -48,7 +48,7 @@ from lca.errors import FormulaError, InventoryError, LcaError, Place, Problem, U
 from lca.indicators import Indicator, default_indicators, get_indicator, registered_indicators
 from lca.model.checks import MAX_FORMULA_LENGTH, RecordCheck, parse_formula, record_problems
 from lca.model.formulas import Formula, is_number
-from lca.model.records import Activity, Exchange, Flow, Model, suggest
+from lca.model.records import MAX_HINTS, Activity, Exchange, Flow, Model, suggest
 from lca.model.uncertainty import Uncertainty
 from lca.units import Q_, _factor, format_unit, parse_unit, unit_mismatch, ureg
 
@@ -662,7 +662,9 @@ class _Compiler:
                         value=text,
                         expected="a formula over known parameters",
                         message=f"formula '{text}' uses unknown name '{unknown[0]}'",
-                        hint=suggest(unknown[0], self.model.parameters).removeprefix("; "),
+                        hint=suggest(unknown[0], self.model.parameters).removeprefix("; ")
+                        if len(self.problems) < MAX_HINTS
+                        else "",
                         error=FormulaError,
                     )
                 )
