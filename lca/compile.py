@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import gc
 import math
+import sys
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -619,14 +620,17 @@ class _Compiler:
             )
             return False
         value = float(q.magnitude) * (_factor(q.units, ureg.dimensionless) or 1.0)
-        if not 0 < value <= 1:
+        if not sys.float_info.min <= value <= 1:
+            where = (  # a subnormal share has lost its digits, and its inverse overflows
+                "below the smallest normal float (2.2e-308)" if 0 < value < 1 else "outside (0, 1]"
+            )
             self._add(
                 Problem(
                     place,
                     field="utilisation",
                     value=value,
                     expected="a share in (0, 1]",
-                    message=f"{value:g}{_from(expr)} is outside (0, 1]; it is the share of the hardware's "
+                    message=f"{value:g}{_from(expr)} is {where}; it is the share of the hardware's "
                     "life it is busy",
                 )
             )
@@ -884,7 +888,24 @@ def evaluate_quantity(formula: Formula, quantities: Mapping[str, pint.Quantity])
                 error=FormulaError,
             )
         )
+    powers = [abs(float(e)) for e in value.units._units.values()]
+    if powers and max(powers) > MAX_UNIT_POWER:  # pint would overflow converting it
+        raise FormulaError(
+            Problem(
+                "",
+                field="",
+                value=str(formula),
+                expected="a physical unit",
+                message=f"formula '{formula}' gives a unit raised to the power {max(powers):g}; "
+                f"expected powers up to {MAX_UNIT_POWER}",
+                error=FormulaError,
+            )
+        )
     return value
+
+
+#: Largest power of a unit a formula may give (m**3 is 3; a unit text allows 99).
+MAX_UNIT_POWER = 99
 
 
 def _float(value: Any) -> float:

@@ -32,7 +32,8 @@ from lca.data.paths import datasets_dir
 from lca.data.ranges import parse_distribution
 from lca.data.records import Entry, Value
 from lca.data.search import described_as
-from lca.errors import DataNotFound, InputFileError, LcaError, Problem, warn
+from lca.errors import DataNotFound, InputFileError, LcaError, Problem, UnitError, warn
+from lca.units import parse_unit
 
 #: Dataset categories, each read from ``<category>.csv``.
 CATEGORIES = ("hardware", "grid", "datacenter", "transport", "routes", "eol")
@@ -265,7 +266,9 @@ def _column_problem(column: str, fields: dict[str, FieldSpec], value_columns: se
     it would silently become a text attribute.
     """
     known = sorted(value_columns | set(BASE_COLUMNS))
-    close = difflib.get_close_matches(column, known, n=1, cutoff=0.8)
+    # 0.74: a swap in a 4-letter name ('yaer', 0.75) is caught, routes' 'destination' (0.73
+    # from 'description') and 'mode' (0.6 from 'method') are attributes
+    close = difflib.get_close_matches(column, known, n=1, cutoff=0.74)
     field_name = column.partition("_")[0]
     attribute = field_name in fields and column.removeprefix(field_name) in ATTRIBUTE_SUFFIXES
     if attribute or (not close and field_name not in fields):
@@ -293,6 +296,11 @@ def _entry(
     if not name:
         raise ValueError("empty name")
     unit = (row.get("unit") or "").strip()
+    if unit:
+        try:
+            parse_unit(unit)
+        except UnitError as exc:
+            raise ValueError(f"column unit: {exc.problems[0].describe()}") from None
     values: dict[str, Value] = {}
     for field_name, spec in fields.items():
         text = (row.get(field_name) or "").strip()

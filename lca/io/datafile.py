@@ -47,10 +47,18 @@ def load_model(path: str | os.PathLike[str]) -> Model:
     if path.stat().st_size > MAX_BYTES:
         raise InputFileError([Problem(label, message=f"file is larger than {MAX_BYTES // 2**20} MiB")])
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")  # a byte-order mark (some editors write one) is dropped
     except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
         raise InputFileError(
-            [Problem(label, message=f"not valid YAML (not UTF-8 text: {exc.reason})")]
+            [
+                Problem(
+                    f"{label}, line {line}",
+                    message=f"not UTF-8 text (byte 0x{data[exc.start]:02x}: {exc.reason}); "
+                    "save the file as UTF-8",
+                )
+            ]
         ) from None
     except OSError as exc:  # no permission to read it...
         raise InputFileError([Problem(label, message=f"cannot be read ({exc.strerror})")]) from None

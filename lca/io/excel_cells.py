@@ -152,6 +152,17 @@ def check_file(path: Path) -> None:
             unzipped = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as exc:
         raise InputFileError([Problem(label, f"not an xlsx workbook (damaged zip: {exc})")]) from None
+    declared = _declarations(path)
+    if declared:
+        raise InputFileError(
+            [
+                Problem(
+                    label,
+                    f"part {declared} declares a DOCTYPE or XML entities; a workbook saved by Excel has none "
+                    "(entities are never expanded): save it again from Excel",
+                )
+            ]
+        )
     if "xl/workbook.xml" not in names:
         raise InputFileError([Problem(label, "not an xlsx workbook (no xl/workbook.xml part)")])
     if unzipped > MAX_UNZIPPED:
@@ -163,6 +174,23 @@ def check_file(path: Path) -> None:
                 )
             ]
         )
+
+
+def _declarations(path: Path) -> str:
+    """The first XML part whose prolog declares a DOCTYPE or an entity ('' if none).
+
+    The parsers never expand entities (defusedxml refuses them, lxml leaves them unresolved),
+    so this only makes the refusal the same whichever is installed, and clear. A declaration
+    can only come before the root element: the first 64 KiB of a part are read.
+    """
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                with archive.open(info) as part:
+                    head = part.read(65536)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    return info.filename
+    return ""
 
 
 def _encrypted(path: Path) -> bool:
@@ -179,8 +207,12 @@ def open_book(path: Path, data_only: bool) -> Any:
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds on damaged parts
+        root = exc
+        while root.__cause__ or root.__context__:  # openpyxl wraps the parser's error in its own
+            root = root.__cause__ or root.__context__
+        reason = str(root).strip().splitlines()[0] if str(root).strip() else ""
         raise InputFileError(
-            [Problem(path.name, f"cannot read the workbook ({type(exc).__name__}: {exc})")]
+            [Problem(path.name, f"cannot read the workbook ({type(root).__name__}: {reason})")]
         ) from None
 
 

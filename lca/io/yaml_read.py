@@ -107,6 +107,17 @@ def parse_yaml(text: str, label: str) -> Any:
             loader.dispose()
     except _YamlProblem as exc:
         raise InputFileError([Problem(f"{label}, line {exc.mark.line + 1}", message=exc.message)]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, most controls)
+        line = text[: exc.position].count("\n") + 1
+        raise InputFileError(
+            [
+                Problem(
+                    f"{label}, line {line}",
+                    message=f"not valid YAML (character #x{exc.character:04x} is not "
+                    "allowed: control characters are not text)",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"{label}, line {mark.line + 1}" if mark else label

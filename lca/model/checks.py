@@ -22,6 +22,7 @@ activity 'job', exchange 1 (input 'grid') input: no activity, flow or indicator 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -224,23 +225,23 @@ def parse_formula(text: Any, where: Place, field_name: str, out: RecordCheck) ->
     if not_finite(source):
         out.add(where, field_name, source.strip(), "a finite number or a formula")
         return None
-    try:
-        formula = Formula.parse(source)
-    except FormulaError as exc:
-        out.add_error(exc, where, field_name)
-        return None
-    odd = [n for n in formula.names if unicodedata.normalize("NFKC", n) != n]
+    # Python's parser reads identifiers NFKC-normalised ('ｈｏｕｒｓ' as 'hours'): look at the text
+    odd = [w for w in re.findall(r"\w+", source) if unicodedata.normalize("NFKC", w) != w]
     if odd:
         out.add(
             where,
             field_name,
             source,
             "names written as they are defined",
-            f"formula '{source}' writes a name with compatibility characters ('{odd[0]}')",
+            f"formula '{source[:80]}' writes a name with compatibility characters ('{odd[0]}')",
             error=FormulaError,
         )
         return None
-    return formula
+    try:
+        return Formula.parse(source)
+    except FormulaError as exc:
+        out.add_error(exc, where, field_name)
+        return None
 
 
 def not_finite(text: str) -> bool:
