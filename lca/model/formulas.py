@@ -119,10 +119,10 @@ class Formula:
             tree = ast.parse(source, mode="eval")
         except SyntaxError as exc:
             raise FormulaError(
-                f"{label}formula {_quote(source)} is not valid arithmetic ({exc.msg})"
+                f"{label}formula {quote(source)} is not valid arithmetic ({exc.msg})"
             ) from None
         except (RecursionError, MemoryError, ValueError):  # the parser's own limits
-            raise FormulaError(f"{label}formula {_quote(source)} is nested too deeply") from None
+            raise FormulaError(f"{label}formula {quote(source)} is nested too deeply") from None
         names: set[str] = set()
         evaluate = _Compiler(source, label, names).compile(tree.body, 0)
         return cls(source, frozenset(names), evaluate)
@@ -144,8 +144,12 @@ class Formula:
         return self.text
 
 
-def _quote(source: str) -> str:
-    """The formula in quotes, shortened for a one-line message."""
+def quote(source: str) -> str:
+    """The formula in quotes, shortened for a one-line message.
+
+    >>> quote("a * b"), quote("a" + " + a" * 40)[-8:]
+    ("'a * b'", " + a...'")
+    """
     return f"'{source}'" if len(source) <= _SHOWN else f"'{source[: _SHOWN - 3]}...'"
 
 
@@ -169,7 +173,7 @@ class _Compiler:
         self.source, self.label, self.names = source, label, names
 
     def fail(self, what: str) -> FormulaError:
-        return FormulaError(f"{self.label}formula {_quote(self.source)} {what}")
+        return FormulaError(f"{self.label}formula {quote(self.source)} {what}")
 
     def compile(self, node: ast.AST, depth: int) -> Evaluator:
         if depth > MAX_DEPTH:
@@ -227,19 +231,17 @@ class _Compiler:
     def _call(self, node: ast.Call, depth: int) -> Evaluator:
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             raise self.fail(
-                f"calls {_quote(_unparse(node.func))}, which is not allowed "
+                f"calls {quote(_unparse(node.func))}, which is not allowed "
                 f"(allowed functions: {', '.join(FUNCTIONS)})"
             )
         if node.keywords:
-            raise FormulaError(
-                f"{self.label}formula {_quote(self.source)}: keyword arguments are not allowed"
-            )
+            raise FormulaError(f"{self.label}formula {quote(self.source)}: keyword arguments are not allowed")
         func, arity = FUNCTIONS[node.func.id]
         count = len(node.args)
         if (arity is None and count < 2) or (arity is not None and count != arity):
             expected = "two or more arguments" if arity is None else f"{arity} argument"
             raise FormulaError(
-                f"{self.label}formula {_quote(self.source)}: {node.func.id}() takes {expected}, got {count}"
+                f"{self.label}formula {quote(self.source)}: {node.func.id}() takes {expected}, got {count}"
             )
         args = [self.compile(arg, depth + 1) for arg in node.args]
         if len(args) == 1:
@@ -267,12 +269,12 @@ def _unparse(node: ast.AST) -> str:
 
 def _describe(node: ast.AST) -> str:
     if isinstance(node, ast.Attribute):
-        return f"attribute access {_quote(_unparse(node))}"
+        return f"attribute access {quote(_unparse(node))}"
     if isinstance(node, ast.Constant):
-        return f"the literal {_quote(repr(node.value))[1:-1]}"
+        return f"the literal {quote(repr(node.value))[1:-1]}"
     if isinstance(node, ast.BinOp | ast.UnaryOp):
         return f"the operator '{type(node.op).__name__}'"
-    return f"{_quote(_unparse(node))} ({type(node).__name__})"
+    return f"{quote(_unparse(node))} ({type(node).__name__})"
 
 
 def is_number(text: Any) -> bool:

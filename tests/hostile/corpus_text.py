@@ -275,7 +275,7 @@ def units() -> list[Case]:
             "formula-unit-power",
             "units",
             "error: inv.yaml, activities.job.exchanges[0].amount: formula '(energy/1000)**(9**9)' "
-            "gives a unit raised to the power 3.8742e+08; expected powers up to 99",
+            "gives a unit raised to the power 3.8742e+08; expected at most 99",
             slots={"job_grid": "{input: grid, amount: '(energy/1000)**(9**9)', unit: kWh}"},
         )
     )
