@@ -34,6 +34,7 @@ MAX_BYTES = 20 * 1024 * 1024  #: largest workbook file accepted
 MAX_UNZIPPED = 200 * 1024 * 1024  #: largest total size of its uncompressed parts
 MAX_ROWS = 100_000  #: rows read per sheet
 MAX_CELLS = 2_000_000  #: cells read in the whole workbook
+MAX_PARTS = 10_000  #: files in the zip container (a workbook has a few dozen)
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  #: Compound File Binary (an .xls, or an encrypted .xlsx)
 _COMMA_NUMBER = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$|^[-+]?\d+,\d+$")
@@ -152,6 +153,9 @@ def check_file(path: Path) -> None:
             unzipped = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as exc:
         raise InputFileError([Problem(label, f"not an xlsx workbook (damaged zip: {exc})")]) from None
+    if len(names) > MAX_PARTS:
+        message = f"workbook has {len(names):,} parts, more than {MAX_PARTS:,}; expected an inventory"
+        raise InputFileError([Problem(label, message)])
     declared = _declarations(path)
     if declared:
         raise InputFileError(

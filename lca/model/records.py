@@ -378,7 +378,7 @@ class _Index:
     lengths: Any
 
     @staticmethod
-    @lru_cache(maxsize=8)
+    @lru_cache(maxsize=4)  # the few lists one check searches (activities, parameters...)
     def of(names: tuple[str, ...]) -> _Index:
         counts = np.zeros((len(names), 128), dtype=np.int32)
         for row, text in enumerate(names):

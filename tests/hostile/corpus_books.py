@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+import zipfile
 
 from corpus_base import (
     GWP_TOTAL,
     NUMBER,
     SLOTS,
     Case,
+    base_workbook,
     book_edit,
     cell_xml,
     control,
@@ -184,6 +187,12 @@ def workbook_damage() -> list[Case]:
             + b"\0" * 1024,
         ),
         xlsx_case(
+            "too-many-parts",
+            "workbook",
+            "error: inv.xlsx: workbook has 10,016 parts, more than 10,000; expected an inventory",
+            lazy(lambda: _with_parts(10_000)),
+        ),
+        xlsx_case(
             "zip-without-workbook",
             "workbook",
             "error: inv.xlsx: not an xlsx workbook (no xl/workbook.xml part)",
@@ -198,6 +207,15 @@ def workbook_damage() -> list[Case]:
         ),
     ]
     return found
+
+
+def _with_parts(count: int) -> bytes:
+    """The small workbook with ``count`` more (empty) parts in its zip container."""
+    out = io.BytesIO(base_workbook())
+    with zipfile.ZipFile(out, "a") as archive:
+        for n in range(count):
+            archive.writestr(f"xl/extra/{n}.bin", b"")
+    return out.getvalue()
 
 
 def rows_and_columns() -> list[Case]:
