@@ -19,6 +19,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,9 +37,12 @@ class Terminated(BaseException):
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``lca`` console script."""
     args = _parser().parse_args(argv)
-    with _sigterm_raises():
+    with _sigterm_raises(), _warnings_printed() as others:
         try:
-            return int(args.func(args) or 0)
+            status = int(args.func(args) or 0)
+            for line in others:  # numerical warnings of a run that succeeded
+                _err(line)
+            return status
         except KeyboardInterrupt:
             return _stopped("interrupted", EXIT_INTERRUPTED)
         except Terminated:
@@ -95,6 +99,31 @@ def _sigterm_raises() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _warnings_printed() -> Iterator[list[str]]:
+    """While a command runs, each :class:`~lca.errors.LcaWarning` is printed at once as one
+    ``warning: ...`` line (the same text once); other warnings (numpy's overflows...) are
+    collected as such lines, printed by :func:`main` only if the command succeeds: when it
+    fails, its error says what is wrong and where."""
+    shown: set[str] = set()
+    others: list[str] = []
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        from lca.errors import LcaWarning
+
+        text = str(message)
+        if issubclass(category, LcaWarning):
+            if text not in shown:
+                shown.add(text)
+                _err(f"warning: {text}")
+        elif f"warning: {text}" not in others:
+            others.append(f"warning: {text}")
+
+    with warnings.catch_warnings():  # the filters stay Python's: each distinct warning once
+        warnings.showwarning = show
+        yield others
 
 
 def _silence_stdout() -> None:

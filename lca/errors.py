@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -97,7 +98,24 @@ class InputFileError(LcaError, ValueError):
 
 
 class LcaWarning(UserWarning):
-    """A result is computed but deserves attention (a negative supply from a loop...)."""
+    """A result is computed but deserves attention (a negative supply from a loop...).
+
+    The command line prints each as one ``warning: ...`` line; :func:`warn` issues one.
+    """
+
+
+def warn(message: str | Problem) -> None:
+    """Issue an :class:`LcaWarning`: ``message`` starts with its place (``bloom.xlsx,
+    Exchanges!5:5: ...``), as an error line does.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn("bloom.xlsx, Exchanges!5:5: row 5 is hidden; it is read")
+    >>> str(caught[0].message)
+    'bloom.xlsx, Exchanges!5:5: row 5 is hidden; it is read'
+    """
+    warnings.warn(LcaWarning(str(message)), stacklevel=2)
 
 
 #: Kinds of model record a :class:`Place` names.

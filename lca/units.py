@@ -52,7 +52,8 @@ _SPELLINGS = (
 MAX_UNIT_LENGTH = 100
 #: A power in a unit text must have a small exponent (``m**3``, ``s^-1``, ``m**(-2)``).
 _POWER = re.compile(r"\*\*|\^")
-_SMALL_EXPONENT = re.compile(r"\s*\(?\s*[-+]?\d{1,2}(?:\.\d{1,3})?\s*\)?")
+_EXPONENT = re.compile(r"\s*(\(\s*)?([-+]?[\w.]*)")  #: what follows ** or ^: the whole number token
+_SMALL_EXPONENT = re.compile(r"[-+]?\d{1,2}(?:\.\d{1,3})?")
 _LONG_NUMBER = re.compile(r"\d{7,}")
 
 
@@ -177,8 +178,13 @@ def _refused(text: str) -> str:
         return f"unit '{text}' holds a number of 7 or more digits; expected a unit such as kWh or t*km"
     for match in _POWER.finditer(text):
         rest = text[match.end() :]
-        exponent = _SMALL_EXPONENT.match(rest)
-        if not exponent or rest[exponent.end() :].lstrip().startswith(("**", "^")):
+        exponent = _EXPONENT.match(rest)
+        after = rest[exponent.end() :].lstrip()  # a power of a power, or 1e308, 1_000, 0x10, nan...
+        if (
+            not _SMALL_EXPONENT.fullmatch(exponent.group(2))
+            or after.startswith(("**", "^"))
+            or (exponent.group(1) and not after.startswith(")"))
+        ):
             return f"unit '{text}' has a power that is not a small number; expected e.g. m**3 or s**-1"
     return ""
 

@@ -331,7 +331,7 @@ def test_size_and_row_caps(tmp_path, monkeypatch):
     monkeypatch.setattr(excel_cells, "MAX_ROWS", 3)  # Exchanges has 4 data rows
     with pytest.raises(InputFileError) as info:
         load_workbook_model(path)
-    assert "tiny.xlsx, Exchanges!5:5: more than 3 rows; split the inventory" in str(info.value)
+    assert "tiny.xlsx, Exchanges!5:5: row 5 is past the 3-row limit; split the inventory" in str(info.value)
     monkeypatch.setattr(excel_cells, "MAX_ROWS", 100)
     monkeypatch.setattr(excel_cells, "MAX_CELLS", 20)
     with pytest.raises(InputFileError, match="more than 20 cells"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+import sys
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -34,7 +35,7 @@ from lca.errors import FormulaError, LcaError, Place, Problem, UnitError, proble
 from lca.indicators import default_indicators, registered_indicators
 from lca.model.checks import RecordCheck, parse_formula, record_problems
 from lca.model.formulas import Formula, is_number
-from lca.model.records import Exchange, Model, suggest
+from lca.model.records import MAX_HINTS, Exchange, Model, suggest
 from lca.model.uncertainty import Uncertainty
 from lca.units import Q_, _factor, format_unit, parse_unit, unit_mismatch, ureg
 
@@ -436,14 +437,17 @@ class _Compiler:
             )
             return False
         value = float(q.magnitude) * (_factor(q.units, ureg.dimensionless) or 1.0)
-        if not 0 < value <= 1:
+        if not sys.float_info.min <= value <= 1:
+            where = (  # a subnormal share has lost its digits, and its inverse overflows
+                "below the smallest normal float (2.2e-308)" if 0 < value < 1 else "outside (0, 1]"
+            )
             self._add(
                 Problem(
                     place,
                     field="utilisation",
                     value=value,
                     expected="a share in (0, 1]",
-                    message=f"{value:g}{_from(expr)} is outside (0, 1]; it is the share of the hardware's "
+                    message=f"{value:g}{_from(expr)} is {where}; it is the share of the hardware's "
                     "life it is busy",
                 )
             )
@@ -479,7 +483,9 @@ class _Compiler:
                         value=text,
                         expected="a formula over known parameters",
                         message=f"formula '{text}' uses unknown name '{unknown[0]}'",
-                        hint=suggest(unknown[0], self.model.parameters).removeprefix("; "),
+                        hint=suggest(unknown[0], self.model.parameters).removeprefix("; ")
+                        if len(self.problems) < MAX_HINTS
+                        else "",
                         error=FormulaError,
                     )
                 )

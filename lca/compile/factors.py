@@ -14,7 +14,7 @@ import pint
 
 from lca.compile.matrices import Expr
 from lca.errors import FormulaError, LcaError, Place, Problem, UnitError
-from lca.model.formulas import Formula, is_number
+from lca.model.formulas import Formula, is_number, quote
 from lca.model.records import Flow
 from lca.units import Q_, _factor, format_unit, parse_unit, unit_mismatch, ureg
 
@@ -140,72 +140,43 @@ def _names(text: str) -> frozenset[str]:
 
 def evaluate_quantity(formula: Formula, quantities: Mapping[str, pint.Quantity]) -> pint.Quantity:
     """Evaluate ``formula`` on pint quantities; a located-ready :class:`LcaError` otherwise."""
+    shown = f"formula {quote(formula.text)}"
     try:
         with np.errstate(all="raise"):
             value = formula.evaluate(quantities)
     except pint.errors.DimensionalityError as exc:
-        message = f"formula '{formula}' mixes units that do not convert ({exc})"
-        raise UnitError(
-            Problem(
-                "",
-                field="",
-                value=str(formula),
-                expected="units that add up",
-                message=message,
-                error=UnitError,
-            )
-        ) from None
+        message = f"{shown} mixes units that do not convert ({exc})"
+        raise _refused(formula, "units that add up", message, UnitError) from None
     except pint.errors.PintError as exc:
-        raise UnitError(
-            Problem(
-                "",
-                field="",
-                value=str(formula),
-                expected="a formula pint can evaluate",
-                message=f"formula '{formula}': {exc}",
-                error=UnitError,
-            )
-        ) from None
+        raise _refused(formula, "a formula pint can evaluate", f"{shown}: {exc}", UnitError) from None
     except OverflowError:
-        message = f"formula '{formula}' gives a number too large for a float (> 1.8e308)"
-        raise FormulaError(
-            Problem(
-                "",
-                field="",
-                value=str(formula),
-                expected="a finite value",
-                message=message,
-                error=FormulaError,
-            )
-        ) from None
+        message = f"{shown} gives a number too large for a float (> 1.8e308)"
+        raise _refused(formula, "a finite value", message) from None
     except (ZeroDivisionError, FloatingPointError, ValueError, RecursionError, MemoryError) as exc:
         reason = "too deeply nested" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
-        message = f"formula '{formula}' cannot be evaluated ({reason})"
-        raise FormulaError(
-            Problem(
-                "",
-                field="",
-                value=str(formula),
-                expected="a formula that evaluates",
-                message=message,
-                error=FormulaError,
-            )
+        raise _refused(
+            formula, "a formula that evaluates", f"{shown} cannot be evaluated ({reason})"
         ) from None
     if not isinstance(value, pint.Quantity):
         value = Q_(float(value), ureg.dimensionless)
     if not np.isfinite(value.magnitude):
-        message = f"formula '{formula}' gives {value.magnitude}"
-        raise FormulaError(
-            Problem(
-                "",
-                field="",
-                value=str(formula),
-                expected="a finite value",
-                message=message,
-                error=FormulaError,
-            )
+        raise _refused(formula, "a finite value", f"{shown} gives {value.magnitude}")
+    powers = [abs(float(e)) for e in value.units._units.values()]
+    if powers and max(powers) > MAX_UNIT_POWER:  # pint would overflow converting it
+        message = (
+            f"{shown} gives a unit raised to the power {max(powers):g}; expected at most {MAX_UNIT_POWER}"
         )
+        raise _refused(formula, "a physical unit", message)
     return value
+
+
+def _refused(formula: Formula, expected: str, message: str, error: type[LcaError] = FormulaError) -> LcaError:
+    """The error of a formula that cannot be evaluated (its place is put on by the caller)."""
+    return error(Problem("", field="", value=str(formula), expected=expected, message=message, error=error))
+
+
+#: Largest power of a unit a formula may give (m**3 is 3; a unit text allows 99).
+MAX_UNIT_POWER = 99
 
 
 def _float(value: Any) -> float:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import math
 import os
 from collections.abc import Iterable
@@ -31,14 +32,36 @@ from lca.data.paths import datasets_dir
 from lca.data.ranges import parse_distribution
 from lca.data.records import Entry, Value
 from lca.data.search import described_as
-from lca.errors import DataNotFound, InputFileError, LcaError, Problem
+from lca.errors import DataNotFound, InputFileError, LcaError, Problem, UnitError, warn
+from lca.units import parse_unit
 
 #: Dataset categories, each read from ``<category>.csv``.
 CATEGORIES = ("hardware", "grid", "datacenter", "transport", "routes", "eol")
 #: Columns every dataset file has besides its value columns.
 BASE_COLUMNS = ("name", "description", "unit", "method", "year", "comment")
 VALUE_SUFFIXES = ("", "_low", "_high", "_distribution", "_source")
+#: Text attributes a value field may have besides its value columns (``gwp_basis``).
+ATTRIBUTE_SUFFIXES = ("_basis",)
 ENV_VAR = "LCA_DATA_PATH"
+MAX_BYTES = 5 * 1024 * 1024  #: largest dataset file read (the shipped ones are below 100 KB)
+
+
+@dataclass(frozen=True)
+class LocalEntry:
+    """An entry read from a user folder (``LCA_DATA_PATH``): where from, and what it did.
+
+    ``sha256`` is the hash of the whole file, so that a report names the exact data used.
+    """
+
+    ref: str
+    file: str
+    sha256: str
+    replaces: bool
+
+    def describe(self) -> str:
+        """``grid/FR (replaces the shipped entry; /data/grid.csv, sha256 3f2a...)``."""
+        what = "replaces the shipped entry" if self.replaces else "added"
+        return f"{self.ref} ({what}; {self.file}, sha256 {self.sha256[:16]})"
 
 
 @dataclass(frozen=True)
@@ -64,11 +87,14 @@ class Catalogue:
         Category -> name -> entry.
     schema : dict of str to dict of str to FieldSpec
         Category -> field -> spec.
+    local : dict of str to LocalEntry
+        ``category/name`` -> where it was read, for the entries of user folders.
     """
 
     version: str
     entries: dict[str, dict[str, Entry]] = field(default_factory=dict)
     schema: dict[str, dict[str, FieldSpec]] = field(default_factory=dict)
+    local: dict[str, LocalEntry] = field(default_factory=dict)
 
     def names(self, category: str | None = None) -> list[str]:
         """``category/name`` of every entry (of one category when given)."""
@@ -141,20 +167,34 @@ def load_catalogue(folders: Iterable[str | os.PathLike[str]] | None = None) -> C
     if folders is None:
         folders = [p for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
     folders = [Path(f) for f in folders]
+    for folder in folders:
+        if not folder.is_dir():
+            warn(f"{ENV_VAR}: '{folder}' is not a folder; no dataset entry is read from it")
     version = (base / "VERSION").read_text(encoding="utf-8").strip()
     problems: list[Problem] = []
     schema = read_schema(base / "schema.csv")
-    catalogue = Catalogue(version + ("+local" if folders else ""), {c: {} for c in CATEGORIES}, schema)
-    for folder in [base, *folders]:
+    catalogue = Catalogue(version, {c: {} for c in CATEGORIES}, schema)
+    for folder in [base, *(f for f in folders if f.is_dir())]:
         for category in CATEGORIES:
             path = folder / f"{category}.csv"
             if folder is not base and not path.is_file():
                 continue
-            for entry in read_entries(path, category, schema.get(category, {}), problems):
+            entries = read_entries(path, category, schema.get(category, {}), problems)
+            digest = _sha256(path) if folder is not base and entries else ""
+            for entry in entries:
+                if folder is not base:
+                    shipped = entry.ref not in catalogue.local and entry.name in catalogue.entries[category]
+                    catalogue.local[entry.ref] = LocalEntry(entry.ref, str(path), digest, shipped)
                 catalogue.entries[category][entry.name] = entry
     if problems:
         raise InputFileError(problems)
+    if catalogue.local:
+        catalogue.version += "+local"
     return catalogue
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def read_schema(path: Path) -> dict[str, dict[str, FieldSpec]]:
@@ -175,7 +215,13 @@ def read_entries(
     entries: list[Entry] = []
     seen: set[str] = set()
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            problems.append(
+                Problem(str(path), f"file is {size / 2**20:.1f} MiB, larger than {MAX_BYTES // 2**20} MiB")
+            )
+            return []
+        with path.open(newline="", encoding="utf-8-sig") as handle:  # Excel's "CSV UTF-8" has a BOM
             reader = csv.DictReader(handle)
             header = reader.fieldnames or []
             lacking = [c for c in ("name", "unit") if c not in header]
@@ -183,6 +229,10 @@ def read_entries(
                 problems.append(Problem(str(path), f"missing column(s) {', '.join(lacking)}"))
                 return []
             extra = [c for c in header if c not in value_columns and c not in BASE_COLUMNS]
+            misspelt = [_column_problem(c, fields, value_columns) for c in extra]
+            if any(misspelt):
+                problems.extend(Problem(f"{path.name}, line 1", m) for m in misspelt if m)
+                return []
             for line, row in enumerate(reader, start=2):
                 where = f"{path.name}, line {line}"
                 cells = (
@@ -208,6 +258,28 @@ def read_entries(
     return entries
 
 
+def _column_problem(column: str, fields: dict[str, FieldSpec], value_columns: set[str]) -> str:
+    """Why an extra column looks like a misspelt value or base column ('' if it is an attribute).
+
+    A column ``F_x`` of a value field ``F`` must be one of its value columns (or ``F_basis``);
+    another column close to a value or base column (``gwpp``, ``yaer``) is refused too, since
+    it would silently become a text attribute.
+    """
+    known = sorted(value_columns | set(BASE_COLUMNS))
+    # 0.74: a swap in a 4-letter name ('yaer', 0.75) is caught, routes' 'destination' (0.73
+    # from 'description') and 'mode' (0.6 from 'method') are attributes
+    close = difflib.get_close_matches(column, known, n=1, cutoff=0.74)
+    field_name = column.partition("_")[0]
+    attribute = field_name in fields and column.removeprefix(field_name) in ATTRIBUTE_SUFFIXES
+    if attribute or (not close and field_name not in fields):
+        return ""
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return (
+        f"column '{column}' is not a column of this dataset{hint} (a value field F has F, F_low, "
+        "F_high, F_distribution, F_source)"
+    )
+
+
 def _reason(exc: Exception) -> str:
     return getattr(exc, "strerror", None) or getattr(exc, "reason", None) or str(exc)
 
@@ -224,6 +296,11 @@ def _entry(
     if not name:
         raise ValueError("empty name")
     unit = (row.get("unit") or "").strip()
+    if unit:
+        try:
+            parse_unit(unit)
+        except UnitError as exc:
+            raise ValueError(f"column unit: {exc.problems[0].describe()}") from None
     values: dict[str, Value] = {}
     for field_name, spec in fields.items():
         text = (row.get(field_name) or "").strip()
@@ -231,14 +308,14 @@ def _entry(
             continue
         value_unit = f"{spec.unit} / ({unit})" if spec.indicator and unit else spec.unit
         values[field_name] = _value(row, field_name, _number(text, field_name), value_unit)
-    year = (row.get("year") or "").strip()
+    year = _year((row.get("year") or "").strip())
     return Entry(
         category=category,
         name=name,
         description=(row.get("description") or "").strip(),
         unit=unit,
         method=(row.get("method") or "").strip(),
-        year=int(_number(year, "year")) if year else None,
+        year=year,
         values=values,
         attributes={c: (row.get(c) or "").strip() for c in extra},
         comment=(row.get("comment") or "").strip(),
@@ -260,6 +337,14 @@ def _value(row: dict[str, str], field_name: str, amount: float, unit: str) -> Va
         distribution,
         coverage,
     )
+    low, high = value.low, value.high
+    if math.isfinite(low) != math.isfinite(high):
+        given, other = ("low", "high") if math.isfinite(low) else ("high", "low")
+        raise ValueError(
+            f"column {field_name}_{given} is given without {field_name}_{other}; give both or none"
+        )
+    if low > high:
+        raise ValueError(f"column {field_name}_low {low:g} is above {field_name}_high {high:g}")
     if distribution not in ("", "fixed") and not value.has_range:
         raise ValueError(f"column {column}: '{distribution}' needs {field_name}_low < {field_name}_high")
     if value.has_range and value.contains_central:
@@ -275,9 +360,21 @@ def _number(text: str | None, column: str) -> float:
     if not text:
         return math.nan
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         raise ValueError(f"column {column}: '{text}' is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"column {column}: '{text}' is not a finite number")
+    return number
+
+
+def _year(text: str) -> int | None:
+    if not text:
+        return None
+    number = _number(text, "year")
+    if not number.is_integer():
+        raise ValueError(f"column year: '{text}' is not a whole year")
+    return int(number)
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:

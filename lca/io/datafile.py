@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from lca.errors import InputFileError, Problem
+from lca.errors import InputFileError, LcaError, Problem
 from lca.io.bw_links import is_link, link_spec
 from lca.io.files import file_problem, write_atomic
 from lca.io.yaml_read import ACTIVITY_FIELDS, FORMAT, parse_yaml, read_model
@@ -47,10 +47,18 @@ def load_model(path: str | os.PathLike[str]) -> Model:
     if path.stat().st_size > MAX_BYTES:
         raise InputFileError([Problem(label, message=f"file is larger than {MAX_BYTES // 2**20} MiB")])
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")  # a byte-order mark (some editors write one) is dropped
     except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
         raise InputFileError(
-            [Problem(label, message=f"not valid YAML (not UTF-8 text: {exc.reason})")]
+            [
+                Problem(
+                    f"{label}, line {line}",
+                    message=f"not UTF-8 text (byte 0x{data[exc.start]:02x}: {exc.reason}); "
+                    "save the file as UTF-8",
+                )
+            ]
         ) from None
     except OSError as exc:  # no permission to read it...
         raise InputFileError([Problem(label, message=f"cannot be read ({exc.strerror})")]) from None
@@ -66,25 +74,47 @@ def model_from_dict(data: Any, label: str = "inventory", folder: Path | None = N
     return read_model(data, label, folder)
 
 
-def record_datasets(model: Model, activities: list[Any], parameters: Any) -> None:
+def record_datasets(model: Model, activities: list[Any], parameters: Any) -> bool:
     """Record the dataset version and the entries used in ``model.info["datasets"]``.
 
     ``activities`` are records (mappings) and ``parameters`` a mapping of name to record, as
-    in a data file; those with a ``dataset`` key are listed. The Excel reader passes its rows
-    in the same form.
+    in a data file; those with a ``dataset`` key are listed, with, under ``local``, those
+    read from a folder of ``LCA_DATA_PATH`` (:class:`lca.data.catalogue.LocalEntry`: file
+    and hash). The Excel reader passes its rows in the same form.
+
+    Returns True when the inventory gave ``info.datasets`` itself: it is dropped, since a
+    provenance field is lca's to write (the reader warns).
     """
+    given = model.info.pop("datasets", None) is not None
     records = list(activities) + (list(parameters.values()) if isinstance(parameters, Mapping) else [])
     refs = sorted({str(r["dataset"]) for r in records if isinstance(r, Mapping) and r.get("dataset")})
     if refs:
-        from lca.data import version
+        from lca.data import catalogue
 
-        model.info["datasets"] = {"version": version(), "entries": refs}
+        found = catalogue()
+        model.info["datasets"] = {"version": found.version, "entries": refs}
+        local = [vars(found.local[r]) for r in _refs(found, refs) if r in found.local]
+        if local:
+            model.info["datasets"]["local"] = local
+    return given
+
+
+def _refs(found: Any, refs: list[str]) -> list[str]:
+    """``category/name`` of each reference that names an entry (a bare name is looked up)."""
+    out = []
+    for ref in refs:
+        try:
+            out.append(found.lookup(ref).ref)
+        except LcaError:
+            continue  # reported where the reference is read
+    return out
 
 
 # -- writing ---------------------------------------------------------------------------------
 def model_to_dict(model: Model) -> dict[str, Any]:
     """The data-file mapping of ``model`` (``load`` of its dump gives an equal model)."""
     info = dict(model.info)
+    info.pop("datasets", None)  # provenance: recorded again from the entries when the file is read
     data: dict[str, Any] = {"format": FORMAT, "name": model.name, "description": model.description}
     if "indicators" in info:
         data["indicators"] = info.pop("indicators")

@@ -17,13 +17,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-from lca.errors import InputFileError, LcaError, Place, Problem, problems_of
+from lca.errors import InputFileError, LcaError, Place, Problem, problems_of, warn
 from lca.io.datafile import record_datasets
 from lca.io.excel_cells import Located, Problems, Row, Sheet, check_file, read_sheets, typed
 from lca.io.excel_datasets import DatasetRow, expand_datasets, read_dataset_parameter
 from lca.io.excel_layout import MODEL_FIELDS, PEDIGREE, REQUIRED_SHEETS, SHEETS
-from lca.model.checks import formula_uncertainty
-from lca.model.records import Activity, Exchange, Flow, FunctionalUnit, Model, Parameter, suggest
+from lca.io.excel_stream import Unreadable
+from lca.io.yaml_read import PROVENANCE_NOTE
+from lca.model.checks import UNREAD_CODES, duplicate_exchanges, formula_uncertainty
+from lca.model.records import MAX_HINTS, Activity, Exchange, Flow, FunctionalUnit, Model, Parameter, suggest
 from lca.model.uncertainty import Uncertainty
 
 #: Uncertainty columns of a row (the stats_arrays fields loc, scale, shape, negative have none).
@@ -59,6 +61,8 @@ def load_workbook_model(path: str | os.PathLike[str]) -> Model:
     check_file(path)
     problems = Problems(path.name)
     sheets = read_sheets(path, problems)
+    if problems.incomplete:
+        problems.raise_if_any()
     for name in REQUIRED_SHEETS:
         if name not in sheets:
             problems.add_file(
@@ -71,6 +75,8 @@ def load_workbook_model(path: str | os.PathLike[str]) -> Model:
     for problem in check(model, reader.unreadable | {"<links>"}):
         problems.items.append(reader.locate(problem))
     problems.raise_if_any()
+    for note in [*problems.notes, *(reader.locate(p) for p in duplicate_exchanges(model))]:
+        warn(note)
     return model
 
 
@@ -155,7 +161,8 @@ class _Reader:
         for d in self.dataset_rows:
             self.dataset_cells[d.spec["code"]] = ("Activities", d.row.number)
         self._index_exchanges(model, exchanges)
-        record_datasets(model, [d.spec for d in self.dataset_rows], self.dataset_parameters)
+        if record_datasets(model, [d.spec for d in self.dataset_rows], self.dataset_parameters):
+            self.problems.note("Model", self.fu_cells.get("info.datasets", "A1"), PROVENANCE_NOTE)
         energy = [
             (
                 r.record.code,
@@ -178,6 +185,8 @@ class _Reader:
         if r.record is None:
             if key is not None:
                 self.unreadable.add(key)
+            if cell is not None and kind == "activity" and not isinstance(cell.value, str | int | float):
+                self.unreadable.add(UNREAD_CODES)  # a date, an error value: which code was meant?
             return
         if key in into or Place(kind, key) in self.places:
             first = self.places.get(Place(kind, key), (sheet, 0))[1]
@@ -220,6 +229,13 @@ class _Reader:
         fields: dict[str, tuple[Any, str]] = {}
         for row in sheet.rows:
             key_cell, value_cell = row.cells.get("field"), row.cells.get("value")
+            unreadable = [
+                c for c in (key_cell, value_cell) if c is not None and isinstance(c.value, Unreadable)
+            ]
+            for cell in unreadable:
+                self.problems.add("Model", cell.coord, cell.value.describe())
+            if unreadable:
+                continue
             if key_cell is None:
                 self.problems.add(
                     "Model", sheet.coord("field", row.number), "empty field name beside a value"
@@ -431,11 +447,12 @@ class _Reader:
             consumer = str(consumer)
             if consumer in model.activities:
                 model.activities[consumer].exchanges.append(r.record)
-            elif consumer not in self.unreadable:
+            elif consumer not in self.unreadable and UNREAD_CODES not in self.unreadable:
+                hint = suggest(consumer, model.activities) if len(self.problems.items) < MAX_HINTS else ""
                 self.problems.add(
                     "Exchanges",
                     r.sheet.coord("activity", r.row.number),
-                    f"no activity '{consumer}' in the Activities sheet{suggest(consumer, model.activities)}",
+                    f"no activity '{consumer}' in the Activities sheet{hint}",
                 )
 
     def _index_exchanges(self, model: Model, exchanges: list[Located]) -> None:

@@ -89,6 +89,7 @@ def inventory_rows(model: Model) -> dict[str, list[dict[str, Any]]]:
             {"field": "functional_unit.description", "value": fu.description or None},
         ]
     info = dict(model.info)
+    info.pop("datasets", None)  # provenance: recorded again from the entries when the file is read
     sources = info.pop("sources", None) or {}
     indicators = info.pop("indicators", None)
     if indicators:

@@ -161,6 +161,7 @@ def metadata(
         "lca_version": __version__,
         "dataset_version": dataset_version(),
         "datasets_used": [str(e) for e in entries],
+        "datasets_local": list(used.get("local", [])) if isinstance(used, dict) else [],
         "model": model.name,
         "inventory": inventory,
         "functional_unit": None

@@ -18,13 +18,19 @@ from typing import Any
 
 import yaml
 
-from lca.errors import InputFileError, LcaError, Place, Problem, problems_of
+from lca.errors import InputFileError, LcaError, Place, Problem, problems_of, warn
 from lca.io.bw_links import input_text
-from lca.model.checks import formula_uncertainty
+from lca.model.checks import duplicate_exchanges, formula_uncertainty
+from lca.model.formulas import is_number
 from lca.model.records import Activity, Exchange, Flow, FunctionalUnit, Model, Parameter
 from lca.model.uncertainty import _SPEC_KEYS, Uncertainty
 
 FORMAT = "lca-inventory/1"
+#: Why a dataset version given in an inventory is not used (readers warn with it).
+PROVENANCE_NOTE = (
+    "the dataset version and entries are recorded by lca from the entries the inventory uses; "
+    "the value given here is ignored"
+)
 MAX_NODES = 1_000_000  #: nodes of the document once aliases are expanded
 MAX_DEPTH = 200  #: nesting of mappings and lists
 
@@ -62,7 +68,7 @@ _TOP_KEYS = {
 
 
 # -- YAML text ---------------------------------------------------------------------------------------
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when installed
     """PyYAML's safe loader, refusing duplicate keys."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -101,12 +107,26 @@ def parse_yaml(text: str, label: str) -> Any:
             loader.dispose()
     except _YamlProblem as exc:
         raise InputFileError([Problem(f"{label}, line {exc.mark.line + 1}", message=exc.message)]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, most controls)
+        line = text[: exc.position].count("\n") + 1
+        raise InputFileError(
+            [
+                Problem(
+                    f"{label}, line {line}",
+                    message=f"not valid YAML (character #x{exc.character:04x} is not "
+                    "allowed: control characters are not text)",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"{label}, line {mark.line + 1}" if mark else label
-        raise InputFileError(
-            [Problem(place, message=f"not valid YAML ({getattr(exc, 'problem', exc)})")]
-        ) from None
+        reason = getattr(exc, "problem", None) or exc
+        if reason == "exceeded maximum nesting depth":  # libyaml's own limit (1,000 levels)
+            message = f"nested more than {MAX_DEPTH} levels deep"
+        else:
+            message = f"not valid YAML ({reason})"
+        raise InputFileError([Problem(place, message=message)]) from None
     except RecursionError:
         raise InputFileError([Problem(label, message=f"nested more than {MAX_DEPTH} levels deep")]) from None
 
@@ -155,6 +175,7 @@ class YamlReader:
         self.label = label
         self.folder = folder or Path(".")  # where files named by the inventory are read from
         self.problems: list[Problem] = []
+        self.notes: list[Problem] = []  # warnings, issued once the model is read
         self.paths: dict[Place, str] = {}
         self.unreadable: set[str] = set()
 
@@ -220,7 +241,8 @@ class YamlReader:
             self._activity(model, n, spec)
         from lca.io.datafile import record_datasets
 
-        record_datasets(model, activities, data.get("parameters"))
+        if record_datasets(model, activities, data.get("parameters")):
+            self.notes.append(Problem(f"{label}, info.datasets", PROVENANCE_NOTE))
         if any(isinstance(a, Mapping) and "energy" in a for a in activities):  # measured runs (CodeCarbon)
             from lca.io.codecarbon_inventory import energy_items, expand_energy
 
@@ -380,7 +402,9 @@ class YamlReader:
         amount = self._amount(spec["amount"], f"{path}.amount")
         lifetime = self._optional_amount(spec.get("lifetime"), f"{path}.lifetime")
         utilisation = self._optional_amount(spec.get("utilisation"), f"{path}.utilisation")
-        if amount is None:
+        if amount is None or (lifetime is None) != (spec.get("lifetime") is None):
+            return None
+        if (utilisation is None) != (spec.get("utilisation") is None):
             return None
         uncertainty = self._uncertainty(spec, amount, path)
         return Exchange(
@@ -442,7 +466,7 @@ class YamlReader:
             return None
         if isinstance(value, int | float):
             return self._number(value, path)
-        return str(value)
+        return float(value) if is_number(value) else str(value)  # '1e300': YAML 1.1 reads it as text
 
     def _optional_amount(self, value: Any, path: str) -> float | str | None:
         return None if value is None else self._amount(value, path)
@@ -508,6 +532,8 @@ def read_model(data: Any, label: str = "inventory", folder: Path | None = None) 
     problems += [reader.locate(p) for p in check(model, reader.unreadable | {"<links>"})]
     if problems:
         raise InputFileError(problems)
+    for note in [*reader.notes, *(reader.locate(p) for p in duplicate_exchanges(model))]:
+        warn(note)
     return model
 
 

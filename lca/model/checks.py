@@ -22,6 +22,7 @@ activity 'job', exchange 1 (input 'grid') input: no activity, flow or indicator 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -31,12 +32,14 @@ from typing import Any
 import networkx as nx
 
 from lca.errors import FormulaError, LcaError, Place, Problem, UnitError, problems_of
-from lca.model.formulas import Formula, is_number
-from lca.model.records import PHASES, Exchange, Model, is_link, suggest, suggest_phase
+from lca.model.formulas import MAX_LENGTH, Formula, is_number
+from lca.model.records import MAX_HINTS, PHASES, Exchange, Model, is_link, suggest, suggest_phase
 from lca.units import parse_unit
 
+#: In ``unreadable``: some activity code could not be read, so unknown references are not reported.
+UNREAD_CODES = "<codes>"
 #: Longest formula read (longer ones are refused before parsing).
-MAX_FORMULA_LENGTH = 2000
+MAX_FORMULA_LENGTH = MAX_LENGTH
 
 
 @dataclass
@@ -127,7 +130,10 @@ def record_problems(
         Codes or names of records a reader could not build (reported by it): references
         to them are not reported again, and exchanges that use them are skipped;
         ``"<activities>"`` and ``"<functional_unit>"`` when those could not be read;
-        ``"<links>"`` when links to a Brightway background are resolved later (a reader).
+        ``"<links>"`` when links to a Brightway background are resolved later (a reader);
+        :data:`UNREAD_CODES` when some activity's code itself could not be read (a date in a
+        code cell): a reference to an unknown activity may then be to that one, and is not
+        reported.
     """
     out = RecordCheck()
     _check_parameters(model, out, set(unreadable))
@@ -181,7 +187,7 @@ def _check_parameters(model: Model, out: RecordCheck, unreadable: set[str]) -> N
                     par.amount,
                     "a formula over known parameters",
                     f"formula '{par.amount}' uses unknown name '{dep}'",
-                    suggest(dep, model.parameters).removeprefix("; "),
+                    did_you_mean(dep, model.parameters, out),
                     error=FormulaError,
                 )
                 out.broken.add(name)
@@ -216,33 +222,44 @@ def _identifier(name: str) -> bool:
 def parse_formula(text: Any, where: Place, field_name: str, out: RecordCheck) -> Formula | None:
     """The formula ``text`` parsed, or None with its problem recorded."""
     source = str(text)
-    if len(source) > MAX_FORMULA_LENGTH:
-        out.add(
-            where,
-            field_name,
-            source[:40] + "...",
-            f"a formula of at most {MAX_FORMULA_LENGTH} characters",
-            f"formula is {len(source)} characters long (max {MAX_FORMULA_LENGTH})",
-            error=FormulaError,
-        )
+    if not_finite(source):
+        out.add(where, field_name, source.strip(), "a finite number or a formula")
         return None
-    try:
-        formula = Formula.parse(source)
-    except FormulaError as exc:
-        out.add_error(exc, where, field_name)
-        return None
-    odd = [n for n in formula.names if unicodedata.normalize("NFKC", n) != n]
+    # Python's parser reads identifiers NFKC-normalised ('ｈｏｕｒｓ' as 'hours'): look at the text
+    odd = [w for w in re.findall(r"\w+", source) if unicodedata.normalize("NFKC", w) != w]
     if odd:
         out.add(
             where,
             field_name,
             source,
             "names written as they are defined",
-            f"formula '{source}' writes a name with compatibility characters ('{odd[0]}')",
+            f"formula '{source[:80]}' writes a name with compatibility characters ('{odd[0]}')",
             error=FormulaError,
         )
         return None
-    return formula
+    try:
+        return Formula.parse(source)
+    except FormulaError as exc:
+        out.add_error(exc, where, field_name)
+        return None
+
+
+def not_finite(text: str) -> bool:
+    """True for a number text that is not finite (``nan``, ``inf``, ``1e999``).
+
+    >>> not_finite("nan"), not_finite(" -1e999 "), not_finite("1e308"), not_finite("x")
+    (True, True, False, False)
+    """
+    try:
+        return not math.isfinite(float(text))
+    except (ValueError, OverflowError):
+        return False
+
+
+def did_you_mean(name: str, known: Any, out: RecordCheck) -> str:
+    """The "did you mean" of ``name`` among ``known`` for the first :data:`MAX_HINTS` problems
+    (beyond them the search is skipped: thousands of misspelt names stay fast)."""
+    return suggest(name, known).removeprefix("; ") if len(out.problems) < MAX_HINTS else ""
 
 
 def _check_uncertainty(uncertainty: Any, amount: float, where: Place, out: RecordCheck) -> None:
@@ -276,7 +293,7 @@ def _check_flows(
                     code,
                     "a registered indicator",
                     f"factor for unknown indicator '{code}'",
-                    suggest(code, selected).removeprefix("; "),
+                    did_you_mean(code, selected, out),
                 )
             elif not (is_number(factor) and math.isfinite(float(factor))):
                 out.add(where, f"factors.{code}", factor, "a finite number")
@@ -329,12 +346,13 @@ def _check_activities(
                     code,
                     "indicator codes",
                     f"indicator '{code}' is not registered",
-                    suggest(code, registered).removeprefix("; "),
+                    did_you_mean(code, registered, out),
                 )
         for n, exc in enumerate(act.exchanges):
             inp, uncertainty = exc.input, exc.uncertainty
             if (  # the common valid exchange, checked without a call or its place
                 type(exc.amount) is float
+                and math.isfinite(exc.amount)
                 and exc.lifetime is None
                 and exc.utilisation is None
                 and (
@@ -383,19 +401,21 @@ def _check_exchange(
                     f"{exc.input} links to a Brightway background that is not linked; name its project "
                     "(brightway: {project: NAME} in the data file, or --project NAME)",
                 )
-        elif exc.input not in unreadable:
+        elif exc.input not in unreadable and UNREAD_CODES not in unreadable:
             out.add(
                 where,
                 "input",
                 exc.input,
                 "an activity, a flow or an indicator",
                 f"no activity, flow or indicator '{exc.input}'",
-                suggest(exc.input, known).removeprefix("; "),
+                did_you_mean(exc.input, known, out),
             )
         out.skipped.add((consumer, n))
         return
     if isinstance(exc.amount, bool) or not isinstance(exc.amount, int | float | str):
         out.add(where, "amount", exc.amount, "a number, a quantity text or a formula")
+    elif not_finite(str(exc.amount)):
+        out.add(where, "amount", exc.amount, "a finite number")
     elif not is_number(exc.amount) and exc.uncertainty is not None and exc.uncertainty.is_uncertain:
         out.problems.append(formula_uncertainty(where, exc.uncertainty.name))
     elif is_number(exc.amount):
@@ -406,6 +426,8 @@ def _check_exchange(
         value = getattr(exc, name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | str)):
             out.add(where, name, value, "a number, a quantity text or a formula")
+        elif value is not None and not_finite(str(value)):
+            out.add(where, name, value, "a finite number")
     if len(out.problems) > before:
         out.skipped.add((consumer, n))
 
@@ -423,14 +445,14 @@ def _check_functional_unit(model: Model, out: RecordCheck, unreadable: set[str])
                 "the model has no functional unit; expected {activity: CODE, amount: 1, unit: ...}",
             )
         return
-    if fu.activity not in model.activities and fu.activity not in unreadable:
+    if fu.activity not in model.activities and not {fu.activity, UNREAD_CODES} & unreadable:
         out.add(
             where,
             "activity",
             fu.activity,
             "an activity of the model",
             f"no activity '{fu.activity}'",
-            suggest(fu.activity, model.activities).removeprefix("; "),
+            did_you_mean(fu.activity, model.activities, out),
         )
     if not (is_number(fu.amount) and math.isfinite(float(fu.amount)) and float(fu.amount) > 0):
         out.add(where, "amount", fu.amount, "a number > 0")
@@ -454,3 +476,29 @@ def _unit(text: str, where: Place, field_name: str, out: RecordCheck) -> bool:
         out.add_error(exc, where, field_name)
         return False
     return True
+
+
+# -- what is read but deserves a warning -------------------------------------------------------
+def duplicate_exchanges(model: Model) -> list[Problem]:
+    """Exchanges that repeat an earlier one of the same activity exactly (input, amount, unit,
+    lifetime, utilisation): both are counted, so the amounts add up, which a copied row
+    does silently. Readers warn with them (:func:`lca.errors.warn`); they are not errors,
+    since two equal uses of one input can be meant.
+    """
+    found = []
+    for act in model.activities.values():
+        seen: dict[tuple[str, ...], int] = {}
+        for n, exc in enumerate(act.exchanges):
+            key = tuple(repr(v) for v in (exc.input, exc.amount, exc.unit, exc.lifetime, exc.utilisation))
+            first = seen.setdefault(key, n)
+            if first != n:
+                found.append(
+                    Problem(
+                        Place("exchange", act.code, n, exc.input),
+                        f"the same input, amount and unit as exchange {first + 1} of '{act.code}'; both "
+                        "are counted (their amounts add up): delete one if it is a copy",
+                        field="input",
+                        value=exc.input,
+                    )
+                )
+    return found

@@ -63,6 +63,14 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], int | None]] = {
 Evaluator = Callable[[Mapping[str, Any]], Any]
 
 
+#: Longest formula read; longer texts are refused before they are parsed.
+MAX_LENGTH = 2000
+#: Deepest nesting of a formula once chains are flattened (``a + b + c`` and ``--x`` are
+#: one level): each level is one Python frame when the formula is compiled and evaluated.
+MAX_DEPTH = 100
+_SHOWN = 80  #: characters of a formula quoted in a message
+
+
 @dataclass(frozen=True)
 class Formula:
     """A parsed, checked formula.
@@ -79,22 +87,44 @@ class Formula:
     def parse(cls, text: str, where: str = "") -> Formula:
         """Parse and check ``text``; ``where`` names the field in error messages.
 
+        A chain of the same kind of operator (``1 + 1 + ... + 1``, ``a * b / c``) and a
+        run of signs (``--x``) are read as one level, so long sums stay within
+        :data:`MAX_DEPTH`; deeper nesting, a text longer than :data:`MAX_LENGTH` and a
+        number too large for a float are refused.
+
         Raises
         ------
         FormulaError
             For syntax errors, attribute access, calls of unknown functions, comparisons,
             strings or any construct that is not arithmetic.
+
+        Examples
+        --------
+        >>> Formula.parse("x" + "+1" * 999).evaluate({"x": 1.0})
+        1000.0
+        >>> Formula.parse("-" * 1001 + "x").evaluate({"x": 2.0})
+        -2.0
+        >>> Formula.parse("2 * " + "9" * 400)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        lca.errors.FormulaError: formula '2 * 999...' holds the number 9999999999999999... (400 digits), ...
         """
         label = f"{where}: " if where else ""
         source = str(text).strip()
         if not source:
             raise FormulaError(f"{label}empty formula")
+        if len(source) > MAX_LENGTH:
+            raise FormulaError(f"{label}formula is {len(source)} characters long (max {MAX_LENGTH})")
         try:
             tree = ast.parse(source, mode="eval")
         except SyntaxError as exc:
-            raise FormulaError(f"{label}formula '{source}' is not valid arithmetic ({exc.msg})") from None
+            raise FormulaError(
+                f"{label}formula {quote(source)} is not valid arithmetic ({exc.msg})"
+            ) from None
+        except (RecursionError, MemoryError, ValueError):  # the parser's own limits
+            raise FormulaError(f"{label}formula {quote(source)} is nested too deeply") from None
         names: set[str] = set()
-        evaluate = _compile(tree.body, source, label, names)
+        evaluate = _Compiler(source, label, names).compile(tree.body, 0)
         return cls(source, frozenset(names), evaluate)
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
@@ -114,62 +144,137 @@ class Formula:
         return self.text
 
 
-def _compile(node: ast.AST, source: str, label: str, names: set[str]) -> Evaluator:
-    """Turn a whitelisted AST node into a closure; refuse every other node."""
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        value = float(node.value)
-        return lambda env: value
-    if isinstance(node, ast.Name):
-        name = node.id
-        names.add(name)
-        return lambda env: env[name]
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        op = _BINARY[type(node.op)]
-        left = _compile(node.left, source, label, names)
-        right = _compile(node.right, source, label, names)
-        return lambda env: op(left(env), right(env))
-    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
-        op1 = _UNARY[type(node.op)]
-        operand = _compile(node.operand, source, label, names)
-        return lambda env: op1(operand(env))
-    if isinstance(node, ast.Call):
-        return _compile_call(node, source, label, names)
-    what = _describe(node)
-    raise FormulaError(
-        f"{label}formula '{source}' contains {what}; only numbers, parameter names, "
-        f"+ - * / **, parentheses and {', '.join(FUNCTIONS)} are allowed"
-    )
+def quote(source: str) -> str:
+    """The formula in quotes, shortened for a one-line message.
+
+    >>> quote("a * b"), quote("a" + " + a" * 40)[-8:]
+    ("'a * b'", " + a...'")
+    """
+    return f"'{source}'" if len(source) <= _SHOWN else f"'{source[: _SHOWN - 3]}...'"
 
 
-def _compile_call(node: ast.Call, source: str, label: str, names: set[str]) -> Evaluator:
-    if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-        called = ast.unparse(node.func)
-        raise FormulaError(
-            f"{label}formula '{source}' calls '{called}', which is not allowed "
-            f"(allowed functions: {', '.join(FUNCTIONS)})"
+def _chain(node: ast.AST, ops: tuple[type, ...]) -> tuple[ast.AST, list[tuple[ast.operator, ast.AST]]]:
+    """``a - b + c`` as ``a`` and ``[(-, b), (+, c)]``: the left spine of one precedence level."""
+    terms: list[tuple[ast.operator, ast.AST]] = []
+    while isinstance(node, ast.BinOp) and type(node.op) in ops:
+        terms.append((node.op, node.right))
+        node = node.left
+    terms.reverse()
+    return node, terms
+
+
+_LEVELS = ((ast.Add, ast.Sub), (ast.Mult, ast.Div))
+
+
+class _Compiler:
+    """Turns a whitelisted AST into closures; refuses every other node, and deep nesting."""
+
+    def __init__(self, source: str, label: str, names: set[str]):
+        self.source, self.label, self.names = source, label, names
+
+    def fail(self, what: str) -> FormulaError:
+        return FormulaError(f"{self.label}formula {quote(self.source)} {what}")
+
+    def compile(self, node: ast.AST, depth: int) -> Evaluator:
+        if depth > MAX_DEPTH:
+            raise self.fail(f"is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return self._number(node.value)
+        if isinstance(node, ast.Name):
+            name = node.id
+            self.names.add(name)
+            return lambda env: env[name]
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            level = next((ops for ops in _LEVELS if type(node.op) in ops), None)
+            if level is None:  # ** is right-associative: one level per power
+                op = _BINARY[type(node.op)]
+                left, right = self.compile(node.left, depth + 1), self.compile(node.right, depth + 1)
+                return lambda env: op(left(env), right(env))
+            first, terms = _chain(node, level)
+            start = self.compile(first, depth + 1)
+            steps = [(_BINARY[type(op)], self.compile(term, depth + 1)) for op, term in terms]
+            return lambda env: _fold(start(env), steps, env)
+        if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+            signs = []
+            while isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+                signs.append(_UNARY[type(node.op)])
+                node = node.operand
+            operand = self.compile(node, depth + 1)
+            signs.reverse()  # the innermost sign applies first
+
+            def signed(env: Mapping[str, Any]) -> Any:
+                value = operand(env)
+                for sign in signs:
+                    value = sign(value)
+                return value
+
+            return signed
+        if isinstance(node, ast.Call):
+            return self._call(node, depth)
+        raise self.fail(
+            f"contains {_describe(node)}; only numbers, parameter names, "
+            f"+ - * / **, parentheses and {', '.join(FUNCTIONS)} are allowed"
         )
-    if node.keywords:
-        raise FormulaError(f"{label}formula '{source}': keyword arguments are not allowed")
-    func, arity = FUNCTIONS[node.func.id]
-    count = len(node.args)
-    if (arity is None and count < 2) or (arity is not None and count != arity):
-        expected = "two or more arguments" if arity is None else f"{arity} argument"
-        raise FormulaError(f"{label}formula '{source}': {node.func.id}() takes {expected}, got {count}")
-    args = [_compile(arg, source, label, names) for arg in node.args]
-    if len(args) == 1:
-        only = args[0]
-        return lambda env: func(only(env))
-    return lambda env: func(*(arg(env) for arg in args))
+
+    def _number(self, literal: int | float) -> Evaluator:
+        try:
+            value = float(literal)
+        except OverflowError:
+            digits = str(literal) if len(str(literal)) < 4000 else "9" * 4000
+            raise self.fail(
+                f"holds the number {digits[:16]}... ({len(digits)} digits), too large for a float (> 1.8e308)"
+            ) from None
+        if not math.isfinite(value):
+            raise self.fail("holds a number too large for a float (> 1.8e308)")
+        return lambda env: value
+
+    def _call(self, node: ast.Call, depth: int) -> Evaluator:
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            raise self.fail(
+                f"calls {quote(_unparse(node.func))}, which is not allowed "
+                f"(allowed functions: {', '.join(FUNCTIONS)})"
+            )
+        if node.keywords:
+            raise FormulaError(f"{self.label}formula {quote(self.source)}: keyword arguments are not allowed")
+        func, arity = FUNCTIONS[node.func.id]
+        count = len(node.args)
+        if (arity is None and count < 2) or (arity is not None and count != arity):
+            expected = "two or more arguments" if arity is None else f"{arity} argument"
+            raise FormulaError(
+                f"{self.label}formula {quote(self.source)}: {node.func.id}() takes {expected}, got {count}"
+            )
+        args = [self.compile(arg, depth + 1) for arg in node.args]
+        if len(args) == 1:
+            only = args[0]
+            return lambda env: func(only(env))
+        return lambda env: func(*(arg(env) for arg in args))
+
+
+def _fold(
+    value: Any, steps: list[tuple[Callable[[Any, Any], Any], Evaluator]], env: Mapping[str, Any]
+) -> Any:
+    """``value`` combined with each step in turn, left to right (as Python evaluates a chain)."""
+    for op, term in steps:
+        value = op(value, term(env))
+    return value
+
+
+def _unparse(node: ast.AST) -> str:
+    """The source of ``node``, or its kind when it is too deep to write back."""
+    try:
+        return ast.unparse(node)
+    except RecursionError:
+        return type(node).__name__
 
 
 def _describe(node: ast.AST) -> str:
     if isinstance(node, ast.Attribute):
-        return f"attribute access '{ast.unparse(node)}'"
+        return f"attribute access {quote(_unparse(node))}"
     if isinstance(node, ast.Constant):
-        return f"the literal {node.value!r}"
+        return f"the literal {quote(repr(node.value))[1:-1]}"
     if isinstance(node, ast.BinOp | ast.UnaryOp):
         return f"the operator '{type(node.op).__name__}'"
-    return f"'{ast.unparse(node)}' ({type(node).__name__})"
+    return f"{quote(_unparse(node))} ({type(node).__name__})"
 
 
 def is_number(text: Any) -> bool:

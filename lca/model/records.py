@@ -26,9 +26,11 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from lca.errors import InventoryError
 from lca.model.uncertainty import Uncertainty
@@ -337,7 +339,77 @@ def is_link(text: str) -> bool:
     return isinstance(text, str) and text.startswith("{")
 
 
+#: Problems of one input that get a "did you mean" (each search looks at every known name).
+MAX_HINTS = 100
+_FEW = 200  #: up to this many known names, difflib compares the name with each
+_EVALUATED = 500  #: at most this many full comparisons per search in a long list
+
+
 def suggest(name: str, known: Any) -> str:
-    """``"; did you mean 'x'?"`` for the closest known name, or ``""``."""
-    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    """``"; did you mean 'x'?"`` for the closest known name, or ``""``.
+
+    The closest name is difflib's (``get_close_matches(name, known, n=1, cutoff=0.6)``);
+    in a long list the names are first ranked by an upper bound of difflib's ratio (the
+    characters they share), so that only the few that could be closest are compared.
+
+    Examples
+    --------
+    >>> suggest("trainnig", ["training", "deployment"])
+    "; did you mean 'training'?"
+    >>> codes = [f"server_{i:05d}" for i in range(20_000)]
+    >>> suggest("servr_01234", codes)
+    "; did you mean 'server_01234'?"
+    """
+    names = tuple(str(k) for k in known)
+    word = str(name)
+    if len(names) <= _FEW:
+        close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+        return f"; did you mean '{close[0]}'?" if close else ""
+    found = _closest(word, _Index.of(names))
+    return f"; did you mean '{found}'?" if found else ""
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Character counts of many names (code points folded onto 128 columns)."""
+
+    names: tuple[str, ...]
+    counts: Any  # numpy int32 array, names x 128
+    lengths: Any
+
+    @staticmethod
+    @lru_cache(maxsize=4)  # the few lists one check searches (activities, parameters...)
+    def of(names: tuple[str, ...]) -> _Index:
+        counts = np.zeros((len(names), 128), dtype=np.int32)
+        for row, text in enumerate(names):
+            counts[row] = _counts(text)
+        return _Index(names, counts, counts.sum(axis=1))
+
+
+def _counts(text: str) -> Any:
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) % 128
+    return np.bincount(points, minlength=128)
+
+
+def _closest(word: str, index: _Index, cutoff: float = 0.6) -> str | None:
+    """difflib's closest name of ``index`` to ``word``, comparing names by decreasing bound.
+
+    ``2 x shared characters / total length`` bounds difflib's ratio from above (folding code
+    points only raises it), so once the bound of the next name is below the best ratio found,
+    no later name can beat it.
+    """
+    shared = np.minimum(index.counts, _counts(word)).sum(axis=1)
+    total = index.lengths + len(word)
+    bound = np.where(total > 0, 2.0 * shared / np.maximum(total, 1), 1.0)
+    order = np.argsort(-bound, kind="stable")
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    best: tuple[float, str] | None = None
+    for i in order[:_EVALUATED]:
+        if bound[i] < cutoff or (best is not None and bound[i] < best[0]):
+            break
+        matcher.set_seq1(index.names[i])
+        score = (matcher.ratio(), index.names[i])
+        if score[0] >= cutoff and (best is None or score > best):
+            best = score
+    return None if best is None else best[1]

@@ -146,6 +146,19 @@ def indicator_columns(data: ReportInput, codes: list[str] | None = None) -> list
     ]
 
 
+def _datasets_text(model: Model) -> str:
+    """The dataset version, and each entry used that a user folder (``LCA_DATA_PATH``) added or
+    replaced, with its file and the file's hash (recorded by the reader, ``info["datasets"]``)."""
+    text = f"lca datasets {datasets_version()} (datasets/VERSION)"
+    recorded = model.info.get("datasets")
+    local = recorded.get("local", []) if isinstance(recorded, dict) else []
+    if local:
+        from lca.data.catalogue import LocalEntry
+
+        text += "; from LCA_DATA_PATH: " + "; ".join(LocalEntry(**e).describe() for e in local)
+    return text
+
+
 def goal_and_scope(data: ReportInput) -> Section:
     """Goal, functional unit, system boundary, date, version, sources, Monte Carlo settings."""
     model, info = data.model, data.info
@@ -174,7 +187,7 @@ def goal_and_scope(data: ReportInput) -> Section:
         ("Date of the report", data.date),
         ("lca version", __version__),
         ("Inventory", data.source or model.name),
-        ("Reference datasets", f"lca datasets {datasets_version()} (datasets/VERSION)"),
+        ("Reference datasets", _datasets_text(model)),
         (
             "Indicators",
             ", ".join(f"{i.code} ({i.name}, {format_unit(i.unit)})" for i in data.result.matrices.indicators),
