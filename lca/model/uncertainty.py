@@ -367,14 +367,21 @@ class _Spec:
         if not self.given(key):
             return default
         value = self.spec[key]
+        shown = (
+            repr(value)
+            if len(repr(value)) <= 40
+            else f"{repr(value)[:20]}... ({len(repr(value))} characters)"
+        )
         if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise self.fail(key, "a number", f"{value!r} is not a number")
+            raise self.fail(key, "a number", f"{shown} is not a number")
         try:
             number = float(value)
-        except (TypeError, ValueError, OverflowError):
-            raise self.fail(key, "a number", f"{value!r} is not a number") from None
+        except OverflowError:
+            raise self.fail(key, "a number below 1.8e308", f"{shown} is too large for a float") from None
+        except (TypeError, ValueError):
+            raise self.fail(key, "a number", f"{shown} is not a number") from None
         if not math.isfinite(number):
-            raise self.fail(key, "a finite number", f"{value!r} is not a finite number")
+            raise self.fail(key, "a finite number", f"{shown} is not a finite number")
         return number
 
     def one_of(self, keys: tuple[str, ...], message: str) -> tuple[str, float]:

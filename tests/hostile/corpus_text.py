@@ -511,7 +511,9 @@ def yaml_numbers() -> list[Case]:
                 name,
                 "yaml-numbers",
                 f"error: inv.yaml, activities.grid.exchanges[0].{key}: "
-                f"{'-' if key == 'min' else ''}{big} is not a number",
+                # the value is cut after 20 characters, its length said
+                f"{(('-' if key == 'min' else '') + big)[:20]}... ({len(big) + (key == 'min')} characters) "
+                "is too large for a float",
                 slots={"grid_gwp": text.format(n=big)},
             )
         )
