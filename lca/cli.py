@@ -425,12 +425,16 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     cmd.add_argument("inventory", nargs="?", help="inventory file (.yaml or .xlsx); default: BLOOM")
     cmd.add_argument("--out", help="file to write (not for --format brightway)")
     cmd.add_argument(
-        "--format", choices=["xlsx", "yaml", "brightway"], help="default: from the suffix of --out"
+        "--format",
+        choices=["xlsx", "yaml", "brightway", "bw2io-excel"],
+        help="default: from the suffix of --out; bw2io-excel: a workbook bw2io.ExcelImporter imports",
     )
     cmd.add_argument(
         "--project", help="--format brightway: the Brightway project to write to (created if new)"
     )
-    cmd.add_argument("--database", help="--format brightway: the database name (default: the model's name)")
+    cmd.add_argument(
+        "--database", help="--format brightway, bw2io-excel: the database name (default: the model's name)"
+    )
     cmd.add_argument("--results", action="store_true", help="write the results workbook instead (xlsx)")
     cmd.add_argument("--force", action="store_true", help="overwrite an existing file")
     cmd.set_defaults(func=_export)
@@ -450,8 +454,19 @@ def _export(args: argparse.Namespace) -> int:
     fmt = args.format or ("yaml" if Path(args.out).suffix.lower() in (".yaml", ".yml") else "xlsx")
     if args.results and fmt != "xlsx":
         raise LcaError("--results writes a workbook: use --format xlsx")
-    _check_output(args.out, fmt, args.force, [args.inventory] if args.inventory else [])
+    inputs = [args.inventory] if args.inventory else []
+    _check_output(args.out, "xlsx" if fmt == "bw2io-excel" else fmt, args.force, inputs)
     model, label = load_inventory(args.inventory)
+    if fmt == "bw2io-excel":
+        from lca.io.bw_excel_write import write_brightway_workbook
+
+        info = write_brightway_workbook(model, args.out, args.database, overwrite=args.force)
+        frozen = f"; frozen (not Brightway names): {', '.join(info['frozen'])}" if info["frozen"] else ""
+        _say(
+            f"wrote {args.out}: database '{info['database']}', {info['activities']} activities, "
+            f"{info['formulas']} exchanges with formulas{frozen}"
+        )
+        return 0
     if args.results:
         write_results(lca.solve(model), args.out, model=model, inventory=label)
     elif fmt == "xlsx":
@@ -537,6 +552,17 @@ def _add_import(sub: argparse._SubParsersAction) -> None:
     )
     cc.add_argument("--force", action="store_true", help="overwrite an existing file")
     cc.set_defaults(func=_import_codecarbon)
+    bw = kinds.add_parser(
+        "brightway-excel", help="a Brightway Excel workbook (the format bw2io.ExcelImporter reads)"
+    )
+    bw.add_argument("file", help="the .xlsx workbook (Database, Activity, Exchanges, Parameters blocks)")
+    bw.add_argument("--out", required=True, help="inventory to write (.yaml or .xlsx)")
+    bw.add_argument(
+        "--activity", help="code or name of the activity assessed (default: the one no other activity uses)"
+    )
+    bw.add_argument("--project", help="Brightway project of the databases the workbook links to")
+    bw.add_argument("--force", action="store_true", help="overwrite an existing file")
+    bw.set_defaults(func=_import_brightway_excel)
 
 
 def _import_codecarbon(args: argparse.Namespace) -> int:
@@ -548,6 +574,18 @@ def _import_codecarbon(args: argparse.Namespace) -> int:
         args.file, args.out, force=args.force, datacenter=args.datacenter, pue=args.pue, **options
     )
     print(f"wrote {path}; assess it with: lca run {path}")
+    return 0
+
+
+def _import_brightway_excel(args: argparse.Namespace) -> int:
+    from lca.io.bw_excel_import import import_workbook
+
+    path, notes = import_workbook(
+        args.file, args.out, activity=args.activity, project=args.project, force=args.force
+    )
+    for note in notes:
+        _err(f"note: {note}")
+    _say(f"wrote {path}; assess it with: lca run {path}")
     return 0
 
 

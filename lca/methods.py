@@ -440,3 +440,18 @@ def characterised_flow(
                 factors[indicator.code] = value
     factors.update(flow.factors)
     return replace(flow, factors=factors)
+
+
+def read_methods_text(value: Any, where: str) -> dict[str, MethodName]:
+    """``methods`` written in a workbook cell: YAML flow text, read as :func:`read_methods` reads a list.
+
+    Examples
+    --------
+    >>> read_methods_text("[[EF v3.1, acidification, accumulated exceedance (AE)]]", "Model!B9")
+    {'acidification': ('EF v3.1', 'acidification', 'accumulated exceedance (AE)')}
+    """
+    if isinstance(value, str):
+        from lca.io.yaml_read import parse_yaml
+
+        value = parse_yaml(value, where)
+    return read_methods(value, where)

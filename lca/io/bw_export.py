@@ -276,13 +276,7 @@ def _methods(
 ) -> list[tuple[str, ...]]:
     bd = brightway()
     names = []
-    c = matrices.characterisation.tocoo()
-    for k, indicator in enumerate(matrices.indicators):
-        cfs = [
-            (flow_keys[f], float(v) / float(to_bw[f]))
-            for r, f, v in zip(c.row, c.col, c.data, strict=True)
-            if r == k
-        ]
+    for indicator, cfs in zip(matrices.indicators, method_factors(matrices, flow_keys, to_bw), strict=True):
         name = ("lca", database, indicator.code)
         if name in bd.methods:
             del bd.methods[name]
@@ -291,3 +285,18 @@ def _methods(
         method.write(cfs)
         names.append(name)
     return names
+
+
+def method_factors(
+    matrices: Matrices, flow_keys: list[tuple[str, str]], to_bw: np.ndarray
+) -> list[list[tuple[tuple[str, str], float]]]:
+    """Per indicator, the factors of the compiled characterisation C by Brightway flow key.
+
+    ``to_bw[f]`` converts flow ``f``'s lca unit to its Brightway unit, so a factor per
+    Brightway unit is the lca factor divided by it.
+    """
+    c = matrices.characterisation.tocoo()
+    factors: list[list[tuple[tuple[str, str], float]]] = [[] for _ in matrices.indicators]
+    for r, f, v in zip(c.row, c.col, c.data, strict=True):
+        factors[int(r)].append((flow_keys[f], float(v) / float(to_bw[f])))
+    return factors

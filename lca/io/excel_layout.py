@@ -126,6 +126,8 @@ MODEL_FIELDS = {
     "functional_unit.unit": "unit of that amount (default: the activity's unit)",
     "functional_unit.description": "the functional unit in words",
     "indicators": "indicator codes to report, comma-separated (default: all registered)",
+    "methods": "impact method categories, as in a data file: [[EF v3.1, acidification, accumulated "
+    "exceedance (AE)], ...] or {CODE: [...]} (lca methods lists them)",
     "info.KEY": "any free-text report field (goal, scope, need, model card answers...)",
 }
 
@@ -274,6 +276,15 @@ FLOWS = (
         "factor", NUMBER, "factor, in the indicator's unit per flow unit (one row per factor)", 29.8, width=10
     ),
     Column("source", TEXT, "where the factor comes from", "IPCC AR6 WG1, table 7.15", width=40),
+    Column(
+        "categories",
+        TEXT,
+        "elementary flow: compartment::sub-compartment (Brightway's notation); with its name it names the "
+        "flow in the impact methods (lca methods)",
+        "air::urban air close to ground",
+        width=24,
+    ),
+    Column("uuid", TEXT, "elementary flow: its ecoinvent (biosphere3) UUID, when known", width=38),
 )
 
 SOURCES = (

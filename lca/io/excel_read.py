@@ -284,6 +284,14 @@ class _Reader:
             codes = [c.strip() for c in str(fields["indicators"][0] or "").split(",") if c.strip()]
             if codes:
                 model.info["indicators"] = codes
+        if fields.get("methods", (None,))[0] is not None:  # as a data file's methods (lca.methods)
+            from lca.methods import read_methods_text
+
+            try:
+                methods = read_methods_text(fields["methods"][0], "methods")
+                model.info["methods"] = {k: list(v) for k, v in methods.items()}
+            except LcaError as exc:
+                self.problems.add("Model", fields["methods"][1], str(exc))
         for key, (value, coord) in fields.items():
             if key.startswith("info."):
                 model.info[key[5:]] = self._info_value(value, coord)
@@ -410,7 +418,16 @@ class _Reader:
             code = v["code"]
             flow = flows.get(code)
             if flow is None:
-                flow = flows[code] = Flow(code, v["name"] or code, v["unit"] or "", {}, v["source"] or "")
+                categories = tuple(c.strip() for c in (v["categories"] or "").split("::") if c.strip())
+                flow = flows[code] = Flow(
+                    code,
+                    v["name"] or code,
+                    v["unit"] or "",
+                    {},
+                    v["source"] or "",
+                    categories,
+                    v["uuid"] or "",
+                )
                 self.places[Place("flow", code)] = ("Flows", row.number)
             elif (v["unit"] or "") != flow.unit:
                 first = self.places[Place("flow", code)][1]

@@ -94,6 +94,9 @@ def inventory_rows(model: Model) -> dict[str, list[dict[str, Any]]]:
     indicators = info.pop("indicators", None)
     if indicators:
         model_rows.append({"field": "indicators", "value": ", ".join(indicators)})
+    methods = info.pop("methods", None)
+    if methods:
+        model_rows.append({"field": "methods", "value": _info_cell({k: list(v) for k, v in methods.items()})})
     for key, value in info.items():
         model_rows.append({"field": f"info.{key}", "value": _info_cell(value)})
     flows = [
@@ -104,6 +107,8 @@ def inventory_rows(model: Model) -> dict[str, list[dict[str, Any]]]:
             "indicator": ind,
             "factor": factor,
             "source": f.source,
+            "categories": "::".join(f.categories),
+            "uuid": f.uuid,
         }
         for f in model.flows.values()
         for ind, factor in (f.factors.items() or [(None, None)])

@@ -9,7 +9,8 @@ from lca.model.records import Model
 
 
 def load_inventory(path: str | Path) -> Model:
-    """Read an inventory data file (.yaml, .yml) or workbook (.xlsx); other types get a clear error."""
+    """Read an inventory data file (.yaml, .yml) or workbook (.xlsx, lca's or bw2io's format);
+    other types get a clear error."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
@@ -17,8 +18,11 @@ def load_inventory(path: str | Path) -> Model:
 
         return _linked(load_model(path))
     if suffix == ".xlsx":
+        from lca.io.bw_excel import is_brightway_workbook, load_brightway_workbook
         from lca.io.excel_read import load_workbook_model
 
+        if is_brightway_workbook(path):  # bw2io's Excel format: no Model sheet, a Database block
+            return _linked(load_brightway_workbook(path))
         return _linked(load_workbook_model(path))
     raise InputFileError(
         [Problem(str(path), f"unsupported file type '{suffix}'; expected .yaml, .yml or .xlsx")]

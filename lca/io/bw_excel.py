@@ -1,0 +1,585 @@
+"""Brightway Excel inventories in: a workbook in bw2io's Excel format read into an lca model.
+
+The workbook is the one ``bw2io.ExcelImporter`` reads (:mod:`lca.io.bw_excel_blocks`); it
+is parsed here with openpyxl, so the core install needs no Brightway. Each block becomes
+lca records and every problem is put on its cell (``file, Sheet!Cell``): the reader's own
+(a cell that is not a number, an exchange that links nowhere), and the model rules of
+:func:`lca.compile.check` (a unit that does not convert, an unknown parameter in a
+formula), each on the row of its record and the column of its field.
+
+What becomes of Brightway's records (bw2io 0.9, bw2data 4.8 semantics):
+
+- **parameters** (``Project parameters``, ``Database parameters``, an activity's
+  ``Parameters``) are lca parameters, one set: a name defined twice is refused. Brightway
+  does not check units, its parameters are numbers: they are dimensionless in lca (the
+  unit text kept in the comment), and an exchange's formula gives a number in the
+  exchange's unit, so lca multiplies it by a parameter worth one of that unit (``one_kg``);
+- **activities** keep their code (else their name); ``phase`` is read when present (lca's
+  export writes it), else the activity is background. The production exchange is the
+  activity's production, negative for a waste treatment (Brightway's signs, which lca
+  follows), 1 when absent as in bw2data. A ``substitution`` is an input of minus its amount;
+- **technosphere links** inside the workbook's database go by name, and by reference
+  product, location and categories where both sides give them (a key ``database::code`` in
+  an ``input`` column goes by code). An exchange whose unit differs from its supplier's is
+  converted (Brightway takes the number as it is). An exchange to another database is a link
+  (:mod:`lca.io.bw_links`) resolved in a Brightway project (``--project``);
+- **biosphere exchanges** to ``biosphere3`` (or any other database) are elementary flows by
+  name and categories (or the UUID of their key), characterised by the methods of
+  :mod:`lca.methods`; a flow of the workbook's own database (type ``emission``...) is an lca
+  flow without factors (Brightway's methods name it; give it ``factors`` in lca);
+- **the functional unit** is the Database block's ``functional_unit.activity`` row (lca's
+  export writes it), else the one activity no other uses; ``methods`` and ``indicators``
+  rows are read as on an lca workbook's Model sheet.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from lca.errors import LcaError, Place, Problem
+from lca.indicators import registered_indicators
+from lca.io.bw_excel_blocks import DATABASE, PROJECT_PARAMETERS, Block, Blocks, Line, Table, read_blocks
+from lca.io.bw_excel_fields import (
+    COLUMN_OF,
+    CellProblem,
+    brightway_formula,
+    categories,
+    exchange_key,
+    is_dimensionless,
+    negated,
+    number,
+    one_parameter_name,
+    text,
+    uncertainty,
+    unit_text,
+)
+from lca.io.bw_links import background_code, link_text
+from lca.io.excel_cells import Problems, check_file, open_book
+from lca.model.records import Activity, Exchange, Flow, FunctionalUnit, Model, Parameter, suggest
+
+PROCESS_TYPES = {"", "process", "processwithreferenceproduct"}
+FLOW_TYPES = {"emission", "natural resource", "inventory indicator", "economic", "social"}
+TECHNOSPHERE, SUBSTITUTION, BIOSPHERE, PRODUCTION = "technosphere", "substitution", "biosphere", "production"
+_BIOSPHERE_DB = "biosphere3"
+
+
+def is_brightway_workbook(path: str | os.PathLike[str]) -> bool:
+    """True for a bw2io workbook: no ``Model`` sheet, and a ``Database`` (or ``Project
+    parameters``) row in column A of some sheet."""
+    path = Path(path)
+    check_file(path)
+    book = open_book(path, data_only=True)
+    try:
+        if any(title.strip().lower() == "model" for title in book.sheetnames):
+            return False
+        for ws in book.worksheets:
+            ws.reset_dimensions()
+            for (value,) in ws.iter_rows(max_col=1, values_only=True):
+                if isinstance(value, str) and value.strip().lower() in (DATABASE, PROJECT_PARAMETERS):
+                    return True
+    finally:
+        book.close()
+    return False
+
+
+def load_brightway_workbook(path: str | os.PathLike[str], activity: str | None = None) -> Model:
+    """Read a Brightway Excel workbook (bw2io's format) into a model.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.xlsx`` workbook.
+    activity : str, optional
+        Code or name of the activity assessed (default: the Database block's
+        ``functional_unit.activity``, else the one activity no other uses).
+
+    Raises
+    ------
+    InputFileError
+        Every problem found, each as ``file, Sheet!Cell: message``.
+    """
+    from lca.compile import check
+
+    path = Path(path)
+    check_file(path)
+    problems = Problems(path.name)
+    blocks = read_blocks(path, problems)
+    if blocks.database is None:
+        problems.raise_if_any()
+    reader = _Reader(blocks, problems, path.name)
+    model = reader.model(activity)
+    for problem in check(model, reader.unreadable | {"<links>"}):
+        problems.items.append(problem.located(f"{path.name}, {reader.cell(problem)}"))
+    problems.raise_if_any()
+    return model
+
+
+class _Reader:
+    """Blocks -> records, remembering the row of each record to put model problems on cells."""
+
+    def __init__(self, blocks: Blocks, problems: Problems, label: str):
+        self.blocks, self.problems, self.label = blocks, problems, label
+        assert blocks.database is not None
+        self.database = text(blocks.database.value(1))
+        self.unreadable: set[str] = set()
+        self.rows: dict[Place, tuple[Table, Line]] = {}  # parameter, exchange or flow -> its row
+        self.activity_blocks: dict[str, Block] = {}  # activity or own flow code -> its block
+        self.codes: dict[int, str] = {}  # id(block) -> code
+        self.one_units: dict[str, str] = {}  # unit -> name of the parameter worth one of it
+        self.formula_rows: set[int] = set()  # id(line) of rows whose amount is a formula
+        self.indicator_flows: dict[str, str] = {}  # emission nodes named by an indicator code -> unit
+
+    def add(self, line: Line, column: int | str, message: str, table: Table | None = None) -> None:
+        coord = table.coord(line, column) if isinstance(column, str) and table else line.coord(int(column))
+        self.problems.add(line.sheet, coord, message)
+
+    # -- the model ------------------------------------------------------------------------------
+    def model(self, activity: str | None) -> Model:
+        fields = self.blocks.database_fields
+        model = Model(self.database, text(fields.get("description", (None, ""))[0]))
+        model.parameters = self._parameters()
+        for block in self.blocks.activities:
+            self._node(block, model)
+        for block in self.blocks.activities:
+            code = self.codes.get(id(block))
+            if code in model.activities:
+                self._exchanges(block, model.activities[code], model)
+        for unit, name in self.one_units.items():
+            model.parameters[name] = Parameter(
+                name,
+                1.0,
+                unit,
+                source="lca import of a Brightway workbook",
+                comment=f"1 {unit}: a Brightway formula gives a number in its exchange's unit, "
+                "multiplied by this it has that unit",
+            )
+        model.functional_unit = self._functional_unit(model, activity)
+        self._model_fields(model)
+        return model
+
+    def _model_fields(self, model: Model) -> None:
+        fields = self.blocks.database_fields
+        if fields.get("methods", (None,))[0] is not None:
+            from lca.methods import read_methods_text
+
+            value, coord = fields["methods"]
+            try:
+                model.info["methods"] = {k: list(v) for k, v in read_methods_text(value, "methods").items()}
+            except LcaError as exc:
+                self.problems.add(self.blocks.database.sheet, coord, str(exc))  # type: ignore[union-attr]
+        if fields.get("indicators", (None,))[0] is not None:
+            codes = [c.strip() for c in text(fields["indicators"][0]).split(",") if c.strip()]
+            model.info["indicators"] = codes
+
+    # -- parameters -----------------------------------------------------------------------------
+    def _parameters(self) -> dict[str, Parameter]:
+        tables = [*self.blocks.project_parameters, *self.blocks.database_parameters]
+        tables += [b.parameters for b in self.blocks.activities if b.parameters is not None]
+        rows = [(t, line) for t in tables for line in t.rows]
+        names = {text(t.get(line, "name")) for t, line in rows}
+        parameters: dict[str, Parameter] = {}
+        for table, line in rows:
+            name = text(table.get(line, "name"))
+            if not name:
+                self.add(line, "name", "empty parameter name", table)
+                continue
+            if name in parameters:
+                first = self.rows[Place("parameter", name)]
+                self.add(
+                    line,
+                    "name",
+                    f"parameter '{name}' is defined twice (first at {first[1].sheet}!"
+                    f"{first[0].coord(first[1], 'name')}); lca's parameters are one set, Brightway's scopes "
+                    "are not kept: rename one",
+                    table,
+                )
+                self.unreadable.add(name)
+                continue
+            parameter = self._parameter(table, line, name, names)
+            if parameter is None:
+                self.unreadable.add(name)
+                continue
+            parameters[name] = parameter
+            self.rows[Place("parameter", name)] = (table, line)
+        return parameters
+
+    def _parameter(self, table: Table, line: Line, name: str, names: set[str]) -> Parameter | None:
+        unit = text(table.get(line, "unit"))
+        comment = "; ".join(
+            p for p in (text(table.get(line, "comment")), unit and f"Brightway unit: {unit}") if p
+        )
+        try:
+            formula = table.get(line, "formula")
+            if formula is not None:
+                self.formula_rows.add(id(line))
+                spread = number(table.get(line, "uncertainty type"), "uncertainty type")
+                if spread not in (None, 0, 1):
+                    raise CellProblem(
+                        "uncertainty type",
+                        "a formula takes its uncertainty from its parameters; remove its uncertainty type",
+                    )
+                return Parameter(name, brightway_formula(formula, names), "", None, "", comment)
+            amount = number(table.get(line, "amount"), "amount")
+            if amount is None:
+                raise CellProblem("amount", f"parameter '{name}' has neither an amount nor a formula")
+            fields = {c: table.get(line, c) for c in table.columns}
+            return Parameter(
+                name, amount, "", uncertainty(fields, amount, f"parameter '{name}'"), "", comment
+            )
+        except CellProblem as exc:
+            self.add(line, exc.column, exc.message, table)
+            return None
+
+    # -- activities and own flows ----------------------------------------------------------------
+    def _node(self, block: Block, model: Model) -> None:
+        name = text(block.name)
+        kind = text(block.field("type")).lower()
+        code = text(block.field("code")) or name
+        if code in model.activities or code in model.flows:
+            location = text(block.field("location"))
+            code = f"{name} ({location})" if location and not text(block.field("code")) else code
+            if code in model.activities or code in model.flows:
+                self.add(
+                    block.line,
+                    1,
+                    f"activity code '{code}' is used twice (first at "
+                    f"{self._block_cell(self.activity_blocks[code])}); give each activity its own 'code' row",
+                )
+                self.unreadable.add(code)
+                return
+        self.codes[id(block)] = code
+        self.activity_blocks[code] = block
+        source = f"Brightway workbook {self.label}, sheet '{block.line.sheet}'"
+        if kind in FLOW_TYPES:
+            unit = unit_text(block.field("unit"))
+            if code in {i.code for i in registered_indicators()}:  # lca's pre-characterised flows
+                self.indicator_flows[code] = unit
+            else:
+                model.flows[code] = Flow(code, name, unit, {}, f"{source}, database '{self.database}'")
+            return
+        if kind not in PROCESS_TYPES:
+            self.add(
+                block.line,
+                1,
+                f"activity type '{kind}' is not supported; expected process (or a flow type: "
+                f"{', '.join(sorted(FLOW_TYPES))})",
+            )
+            self.unreadable.add(code)
+            return
+        unit, production, product = self._production(block)
+        comment = "; ".join(
+            p for p in (text(block.field("comment")), product and f"reference product: {product}") if p
+        )
+        phase = text(block.field("phase")) or None
+        model.activities[code] = Activity(
+            code,
+            name,
+            None if phase == "background" else phase,
+            unit,
+            [],
+            text(block.field("location")),
+            production,
+            tuple(c.strip() for c in text(block.field("missing")).split(",") if c.strip()),
+            source,
+            comment,
+        )
+
+    def _production(self, block: Block) -> tuple[str, float, str]:
+        """The unit, production amount and reference product of an activity block."""
+        rows = [r for r in (block.exchanges.rows if block.exchanges else []) if _kind(block, r) == PRODUCTION]
+        unit = unit_text(block.field("unit"))
+        product = text(block.field("reference product"))
+        if not rows:
+            if not unit:
+                self.add(block.line, 1, f"activity '{block.name}' has no unit row and no production exchange")
+            return unit or "unit", 1.0, product
+        table, line = block.exchanges, rows[0]
+        assert table is not None
+        for extra in rows[1:]:
+            self.add(
+                extra,
+                "type",
+                f"a second production exchange (the first is on row {line.number}); an lca activity has one "
+                "reference product: split the activity",
+                table,
+            )
+        try:
+            self._check_own_product(block, table, line)
+            if table.get(line, "formula") is not None:
+                raise CellProblem(
+                    "formula", "a production amount given by a formula is not supported; give it"
+                )
+            amount = number(table.get(line, "amount"), "amount")
+            if amount is None or amount == 0:
+                raise CellProblem("amount", f"production {amount}; expected a number other than 0")
+            if uncertainty({c: table.get(line, c) for c in table.columns}, amount, "production") is not None:
+                raise CellProblem(
+                    "uncertainty type", "an uncertain production is not supported; give it fixed"
+                )
+        except CellProblem as exc:
+            self.add(line, exc.column, exc.message, table)
+            amount = 1.0
+        self.rows[Place("activity", self.codes[id(block)])] = (table, line)
+        return (
+            unit or unit_text(table.get(line, "unit")) or "unit",
+            amount,
+            product or text(table.get(line, "name")),
+        )
+
+    def _check_own_product(self, block: Block, table: Table, line: Line) -> None:
+        key = exchange_key(table.get(line, "input"))
+        database = text(table.get(line, "database")) or self.database
+        name = text(table.get(line, "name")).lower()
+        own = {text(block.name).lower(), text(block.field("reference product")).lower()}
+        if (
+            (key is not None and key != (self.database, self.codes[id(block)]))
+            or database != self.database
+            or (name and name not in own)
+        ):
+            raise CellProblem(
+                "name",
+                f"a production exchange of '{table.get(line, 'name')}'; the production names the activity "
+                f"itself ('{block.name}'): a co-product is not supported",
+            )
+
+    # -- exchanges --------------------------------------------------------------------------------
+    def _exchanges(self, block: Block, activity: Activity, model: Model) -> None:
+        table = block.exchanges
+        if table is None:
+            return
+        for line in table.rows:
+            kind = _kind(block, line)
+            if kind == PRODUCTION:
+                continue
+            try:
+                if kind not in (TECHNOSPHERE, SUBSTITUTION, BIOSPHERE):
+                    raise CellProblem(
+                        "type",
+                        f"exchange type '{kind}'; expected production, technosphere, substitution or "
+                        "biosphere",
+                    )
+                exchange = self._exchange(block, table, line, kind, model)
+            except CellProblem as exc:
+                self.add(line, exc.column, exc.message, table)
+                continue
+            self.rows[Place("exchange", activity.code, len(activity.exchanges))] = (table, line)
+            activity.exchanges.append(exchange)
+
+    def _exchange(self, block: Block, table: Table, line: Line, kind: str, model: Model) -> Exchange:
+        name = text(table.get(line, "name"))
+        what = f"exchange '{name}' of activity '{block.name}'"
+        code, supplier_unit = (
+            self._flow(table, line, model) if kind == BIOSPHERE else self._supplier(table, line, model)
+        )
+        unit = unit_text(table.get(line, "unit")) or supplier_unit
+        formula = table.get(line, "formula")
+        sign = -1.0 if kind == SUBSTITUTION else 1.0
+        if formula is not None:
+            self.formula_rows.add(id(line))
+            spread = number(table.get(line, "uncertainty type"), "uncertainty type")
+            if spread not in (None, 0, 1):
+                raise CellProblem(
+                    "uncertainty type",
+                    "a formula takes its uncertainty from its parameters; remove its uncertainty type",
+                )
+            amount: float | str = brightway_formula(formula, model.parameters)
+            if not unit:
+                raise CellProblem("unit", f"{what}: empty unit; a formula's number needs the unit it is in")
+            if not is_dimensionless(unit):
+                one = self.one_units.get(unit) or one_parameter_name(
+                    unit, {*model.parameters, *self.one_units.values()}
+                )
+                self.one_units[unit] = one
+                amount = f"({amount}) * {one}"
+            if sign < 0:
+                amount = f"-({amount})"
+            return Exchange(code, amount, unit, None, comment=text(table.get(line, "comment")))
+        value = number(table.get(line, "amount"), "amount")
+        if value is None:
+            raise CellProblem("amount", f"{what}: empty amount; expected a number or a formula")
+        spread = uncertainty({c: table.get(line, c) for c in table.columns}, value, what)
+        return Exchange(
+            code,
+            sign * value,
+            unit,
+            negated(spread) if sign < 0 else spread,
+            comment=text(table.get(line, "comment")),
+        )
+
+    def _supplier(self, table: Table, line: Line, model: Model) -> tuple[str, str]:
+        """The code of the activity a technosphere exchange takes (or a link) and its unit."""
+        key = exchange_key(table.get(line, "input"))
+        database = key[0] if key else text(table.get(line, "database")) or self.database
+        if database != self.database:
+            spec = {"database": database, "code": key[1]} if key else self._search(table, line, database)
+            return link_text(spec), ""
+        code = key[1] if key else self._by_name(table, line, model, flows=False)
+        if code not in model.activities:
+            if code in model.flows:
+                raise CellProblem(
+                    "name", f"'{code}' is a flow of this database; a technosphere exchange takes an activity"
+                )
+            if code not in self.unreadable:
+                raise CellProblem(
+                    "input",
+                    f"no activity with code '{code}' in '{database}'{suggest(code, model.activities)}",
+                )
+        supplier = model.activities.get(code)
+        return code, supplier.unit if supplier else ""
+
+    def _flow(self, table: Table, line: Line, model: Model) -> tuple[str, str]:
+        """The code of a biosphere exchange's flow (added to the model) and its unit."""
+        key = exchange_key(table.get(line, "input"))
+        database = key[0] if key else text(table.get(line, "database")) or _BIOSPHERE_DB
+        if database == self.database:
+            code = key[1] if key else self._by_name(table, line, model, flows=True)
+            if code in self.indicator_flows:
+                return code, self.indicator_flows[code]
+            if code not in model.flows and code not in self.unreadable:
+                raise CellProblem("name", f"no flow '{code}' in '{database}'{suggest(code, model.flows)}")
+            return code, model.flows[code].unit if code in model.flows else ""
+        name, compartments = text(table.get(line, "name")), categories(table.get(line, "categories"))
+        unit = unit_text(table.get(line, "unit"))
+        if not unit:
+            raise CellProblem("unit", f"biosphere exchange '{name}': empty unit; expected the flow's unit")
+        if key is None and not (name and compartments):
+            raise CellProblem(
+                "categories",
+                f"biosphere exchange '{name}': an elementary flow is named by name and categories "
+                "(air::urban air close to ground) or a key biosphere3::UUID in an input column",
+            )
+        code = background_code(*key) if key else f"{name} ({', '.join(compartments)})"
+        if code not in model.flows:
+            uuid = key[1] if key else ""
+            model.flows[code] = Flow(
+                code, name or code, unit, {}, f"Brightway database '{database}'", compartments, uuid
+            )
+            self.rows[Place("flow", code)] = (table, line)
+        return code, model.flows[code].unit
+
+    def _search(self, table: Table, line: Line, database: str) -> dict[str, str]:
+        spec = {"database": database, "name": text(table.get(line, "name"))}
+        for field in ("reference product", "location"):
+            if text(table.get(line, field)):
+                spec[field] = text(table.get(line, field))
+        if not spec["name"]:
+            raise CellProblem("name", f"an exchange of database '{database}' needs a name or an input key")
+        return spec
+
+    def _by_name(self, table: Table, line: Line, model: Model, flows: bool) -> str:
+        """The one activity (or own flow) of the database with this name and the fields both give."""
+        name = text(table.get(line, "name"))
+        if not name:
+            raise CellProblem("name", "empty name; expected the name of the activity or flow it takes")
+        records = {*model.flows, *self.indicator_flows} if flows else model.activities
+        own = [code for code in self.activity_blocks if code in records]
+        found = [code for code in own if text(self.activity_blocks[code].name).lower() == name.lower()]
+        for field in ("reference product", "location", "categories"):
+            wanted = text(table.get(line, field)).lower()
+            if wanted and len(found) > 0:
+                found = [
+                    c for c in found if text(self.activity_blocks[c].field(field)).lower() in ("", wanted)
+                ]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            cells = ", ".join(self._block_cell(self.activity_blocks[c]) for c in found)
+            raise CellProblem(
+                "name",
+                f"'{name}' matches {len(found)} activities ({cells}); add its location or an input key",
+            )
+        names = [text(self.activity_blocks[c].name) for c in own]
+        if name.lower() in (n.lower() for n in (text(b.name) for b in self.blocks.activities)):
+            raise CellProblem(
+                "name", f"'{name}' of this database differs in reference product, location or categories"
+            )
+        raise CellProblem(
+            "name",
+            f"no {'flow' if flows else 'activity'} '{name}' in '{self.database}'{suggest(name, names)}",
+        )
+
+    # -- the functional unit ----------------------------------------------------------------------
+    def _functional_unit(self, model: Model, activity: str | None) -> FunctionalUnit | None:
+        fields, database = self.blocks.database_fields, self.blocks.database
+        assert database is not None
+        given, coord = activity, ""
+        if given is None and "functional_unit.activity" in fields:
+            given, coord = fields["functional_unit.activity"]
+        if given is not None:
+            code = self._named(model, text(given))
+            if code is None:
+                message = f"no activity '{given}' to assess{suggest(text(given), model.activities)}"
+                if coord:
+                    self.problems.add(database.sheet, coord, message)
+                else:
+                    self.problems.add_file(f"--activity: {message}")
+                self.unreadable.add("<functional_unit>")
+                return None
+            amount, amount_coord = fields.get("functional_unit.amount", (None, ""))
+            try:
+                amount = number(amount, "functional_unit.amount")
+            except CellProblem as exc:
+                self.problems.add(database.sheet, amount_coord, exc.message)
+                amount = None
+            return FunctionalUnit(
+                code,
+                1.0 if amount is None else amount,
+                unit_text(fields.get("functional_unit.unit", (None,))[0]),
+                text(fields.get("functional_unit.description", (None,))[0]),
+            )
+        used = {e.input for a in model.activities.values() for e in a.exchanges if e.input != a.code}
+        roots = [code for code in model.activities if code not in used]
+        if len(roots) == 1:
+            root = model.activities[roots[0]]
+            return FunctionalUnit(root.code, 1.0, "", f"1 {root.unit} of {root.name}")
+        self.problems.add(
+            database.sheet,
+            database.coord(),
+            f"{len(roots)} activities are not used by another ({', '.join(repr(r) for r in roots[:5])}); "
+            "name the one assessed: a row 'functional_unit.activity | NAME' in the Database block, "
+            "or --activity NAME",
+        )
+        self.unreadable.add("<functional_unit>")
+        return None
+
+    def _named(self, model: Model, given: str) -> str | None:
+        if given in model.activities:
+            return given
+        named = [c for c, a in model.activities.items() if a.name.lower() == given.lower()]
+        return named[0] if len(named) == 1 else None
+
+    # -- locating the model's problems --------------------------------------------------------------
+    def cell(self, problem: Problem) -> str:
+        """``Sheet!Cell`` of a model problem: its record's row, its field's column."""
+        place, field = problem.where, problem.field
+        database = self.blocks.database
+        assert database is not None
+        if not isinstance(place, Place) or place.kind in ("model", "functional_unit"):
+            key = {"methods": "methods", "indicators": "indicators"}.get(field, "functional_unit.activity")
+            coord = self.blocks.database_fields.get(key, (None, database.coord(1)))[1]
+            return f"{database.sheet}!{coord}"
+        if place.kind in ("activity", "flow") and place.key in self.activity_blocks:
+            block = self.activity_blocks[place.key]
+            if field == "production" and place in self.rows:
+                table, line = self.rows[place]
+                return f"{line.sheet}!{table.coord(line, 'amount')}"
+            return f"{block.line.sheet}!{block.field_coord(field) if field else block.line.coord(1)}"
+        found = self.rows.get(Place(place.kind, place.key, place.index))
+        if found is None:
+            return f"{database.sheet}!{database.coord()}"
+        table, line = found
+        column = COLUMN_OF.get(field, field) or "name"
+        if column == "amount" and id(line) in self.formula_rows:
+            column = "formula"
+        if column not in table.columns:
+            column = "name"
+        return f"{line.sheet}!{table.coord(line, column)}"
+
+    def _block_cell(self, block: Block) -> str:
+        return f"{block.line.sheet}!{block.line.coord(1)}"
+
+
+def _kind(block: Block, line: Line) -> str:
+    assert block.exchanges is not None
+    return text(block.exchanges.get(line, "type")).lower()

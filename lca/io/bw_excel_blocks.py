@@ -1,0 +1,357 @@
+"""The blocks of a Brightway Excel workbook, as ``bw2io.ExcelImporter`` finds them, with their cells.
+
+The layout (bw2io 0.9, ``bw2io.importers.excel``), one or more sheets, column A naming
+each block::
+
+    Database            | NAME          <- once in the workbook; field/value rows follow
+    <field>             | <value>
+    Project parameters                  <- a row of column labels, then one row per parameter
+    Database parameters
+    Activity            | NAME          <- field/value rows, then optionally:
+    Parameters          | GROUP         <-   labels, one row per activity parameter
+    Exchanges                           <-   labels, one row per exchange
+
+A sheet whose A1 says ``skip`` is skipped; ``cutoff`` in A1 with a number N in B1 keeps the
+first N columns. Blank rows end the Database and parameter blocks; an activity block ends
+at the next ``Activity``, ``Database``, ``Project parameters`` or ``Database parameters``
+row (bw2io ends it at the first three). Text cells are stripped and ``(Unknown)`` is empty,
+as bw2io reads them.
+
+The workbook is read once with openpyxl in read-only mode after the checks of
+:func:`lca.io.excel_cells.check_file` (size, zip parts, defusedxml); an Excel formula is
+read from the value Excel saved with it, and a formula without one is a problem at its
+cell. Nothing here knows what the blocks mean: :mod:`lca.io.bw_excel` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+from lca.io.excel_cells import MAX_CELLS, MAX_ROWS, Problems, open_book
+
+#: Column A texts that start a block (lower case).
+DATABASE, PROJECT_PARAMETERS, DATABASE_PARAMETERS = "database", "project parameters", "database parameters"
+ACTIVITY, PARAMETERS, EXCHANGES = "activity", "parameters", "exchanges"
+_ENDS_ACTIVITY = (ACTIVITY, DATABASE, PROJECT_PARAMETERS, DATABASE_PARAMETERS)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a sheet: its Excel row number and its cell values (column A first)."""
+
+    sheet: str
+    number: int
+    values: tuple[Any, ...]
+
+    def value(self, column: int) -> Any:
+        return self.values[column] if column < len(self.values) else None
+
+    def coord(self, column: int = 0) -> str:
+        """``"B17"``, the cell of ``column`` (0 for A) on this row."""
+        return f"{get_column_letter(column + 1)}{self.number}"
+
+    @property
+    def head(self) -> str:
+        """Column A as lower-case text ("" when it is not text)."""
+        first = self.value(0)
+        return first.strip().lower() if isinstance(first, str) else ""
+
+    @property
+    def is_blank(self) -> bool:
+        return all(v is None for v in self.values)
+
+
+@dataclass
+class Table:
+    """A labelled block: a row of column labels, then one row per record."""
+
+    sheet: str
+    header: Line
+    columns: dict[str, int]  # label, lower case -> column index
+    rows: list[Line] = field(default_factory=list)
+
+    def get(self, line: Line, label: str) -> Any:
+        column = self.columns.get(label)
+        return None if column is None else line.value(column)
+
+    def coord(self, line: Line, label: str) -> str:
+        """The cell of ``label`` on ``line``; column A when the table has no such column."""
+        return line.coord(self.columns.get(label, 0))
+
+
+@dataclass
+class Block:
+    """An ``Activity`` block: its name, field rows, parameters and exchanges."""
+
+    line: Line
+    fields: dict[str, tuple[Any, str]]  # field, lower case -> (value, cell)
+    parameters: Table | None = None
+    group: str | None = None
+    exchanges: Table | None = None
+
+    @property
+    def name(self) -> Any:
+        return self.line.value(1)
+
+    def field(self, name: str) -> Any:
+        return self.fields.get(name, (None, ""))[0]
+
+    def field_coord(self, name: str) -> str:
+        """The cell of a field's value; the activity's name cell when it has no such row."""
+        return self.fields.get(name, (None, self.line.coord(1)))[1]
+
+
+@dataclass
+class Blocks:
+    """Every block of the workbook, in workbook order."""
+
+    database: Line | None = None
+    database_fields: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    project_parameters: list[Table] = field(default_factory=list)
+    database_parameters: list[Table] = field(default_factory=list)
+    activities: list[Block] = field(default_factory=list)
+
+
+def read_blocks(path: Path, problems: Problems) -> Blocks:
+    """The blocks of every sheet not marked ``skip`` (problems collected in ``problems``)."""
+    blocks = Blocks()
+    for sheet, lines in read_lines(path, problems).items():
+        _sheet_blocks(sheet, lines, blocks, problems)
+    if blocks.database is None:
+        problems.add_file(
+            "no Database block: a Brightway Excel workbook names its database in a row 'Database | NAME' "
+            "(column A, B)"
+        )
+    return blocks
+
+
+# -- cells ----------------------------------------------------------------------------------------
+def read_lines(path: Path, problems: Problems) -> dict[str, list[Line]]:
+    """The rows of every sheet, Excel formulas replaced by their saved values."""
+    formulas: dict[tuple[str, str], str] = {}
+    budget = [MAX_CELLS]
+    book = open_book(path, data_only=False)
+    try:
+        sheets = {title: _rows(book[title], problems, formulas, budget) for title in book.sheetnames}
+    finally:
+        book.close()
+    if formulas:
+        _saved_values(path, sheets, formulas, problems)
+    return {title: lines for title, lines in sheets.items() if lines is not None}
+
+
+def _rows(
+    ws: Any, problems: Problems, formulas: dict[tuple[str, str], str], budget: list[int]
+) -> list[Line] | None:
+    """A sheet's rows (None when its A1 says skip), stopping at :data:`MAX_ROWS` or the cell budget."""
+    ws.reset_dimensions()  # rows as written, not padded to a (possibly false) declared size
+    lines: list[Line] = []
+    for number, row in enumerate(ws.iter_rows(), start=1):
+        if number > MAX_ROWS:
+            problems.add(ws.title, f"{number}:{number}", f"more than {MAX_ROWS} rows; split the workbook")
+            break
+        budget[0] -= len(row)
+        if budget[0] < 0:
+            problems.add(ws.title, f"{number}:{number}", f"more than {MAX_CELLS} cells in the workbook")
+            break
+        values = []
+        for cell in row:
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", None) == "f":
+                formulas[(ws.title, cell.coordinate)] = str(value)
+            values.append(_clean(value))
+        while values and values[-1] is None:
+            values.pop()
+        lines.append(Line(ws.title, number, tuple(values)))
+        if number == 1 and lines[0].head == "skip":
+            return None
+    return lines
+
+
+def _clean(value: Any) -> Any:
+    """A cell as bw2io reads it: text stripped, empty text and ``(Unknown)`` empty."""
+    if isinstance(value, str):
+        value = value.strip()
+        return None if value in ("", "(Unknown)") else value
+    return value
+
+
+def _saved_values(
+    path: Path, sheets: dict[str, list[Line] | None], formulas: dict[tuple[str, str], str], problems: Problems
+) -> None:
+    book = open_book(path, data_only=True)
+    saved: dict[tuple[str, str], Any] = {}
+    try:
+        for sheet in {s for s, _ in formulas}:
+            ws = book[sheet]
+            ws.reset_dimensions()
+            for row in ws.iter_rows():
+                for cell in row:
+                    key = (sheet, getattr(cell, "coordinate", ""))
+                    if key in formulas:
+                        saved[key] = _clean(cell.value)
+    finally:
+        book.close()
+    for (sheet, coord), text in formulas.items():
+        lines = sheets.get(sheet)
+        if lines is None:
+            continue
+        value = saved.get((sheet, coord))
+        if value is None:
+            problems.add(
+                sheet,
+                coord,
+                f"Excel formula '{text}' has no saved value; open and save the file in Excel, or type the "
+                "value",
+            )
+        letters, number = coordinate_from_string(coord)
+        column = column_index_from_string(letters) - 1
+        line = lines[number - 1]
+        values = list(line.values) + [None] * (column + 1 - len(line.values))
+        values[column] = value
+        lines[number - 1] = Line(sheet, number, tuple(values))
+
+
+# -- blocks ---------------------------------------------------------------------------------------
+def _sheet_blocks(sheet: str, lines: list[Line], blocks: Blocks, problems: Problems) -> None:
+    if not lines:
+        return
+    first = lines[0]
+    if not isinstance(first.value(0), str):
+        if any(not line.is_blank for line in lines):
+            problems.add(
+                sheet,
+                "A1",
+                "A1 is empty: bw2io skips a sheet whose A1 is not text, so its blocks would not reach "
+                "Brightway; write 'skip' in A1 to skip the sheet, or start it in A1",
+            )
+        return
+    if first.head == "cutoff":
+        cutoff = first.value(1)
+        if not isinstance(cutoff, int | float) or isinstance(cutoff, bool) or cutoff < 1 or cutoff % 1:
+            problems.add(sheet, "B1", f"cutoff {cutoff!r}; expected the number of columns to keep (1, 2...)")
+            return
+        lines = [Line(sheet, line.number, line.values[: int(cutoff)]) for line in lines]
+    for index, line in enumerate(lines):
+        head = line.head
+        if head == DATABASE:
+            _database(line, lines[index + 1 :], blocks, problems)
+        elif head == PROJECT_PARAMETERS:
+            blocks.project_parameters.append(_table(lines[index + 1 :], problems, sheet, line))
+        elif head == DATABASE_PARAMETERS and all(v is None for v in line.values[1:]):
+            blocks.database_parameters.append(_table(lines[index + 1 :], problems, sheet, line))
+        elif head == ACTIVITY and isinstance(line.value(1), str):
+            end = next(
+                (k for k in range(index + 1, len(lines)) if lines[k].head in _ENDS_ACTIVITY), len(lines)
+            )
+            blocks.activities.append(_activity(line, lines[index + 1 : end], problems))
+
+
+def _database(line: Line, rest: list[Line], blocks: Blocks, problems: Problems) -> None:
+    if blocks.database is not None:
+        first = blocks.database
+        problems.add(
+            line.sheet,
+            line.coord(),
+            f"a second Database block (the first is at {first.sheet}!{first.coord()}); a workbook is one "
+            "database",
+        )
+        return
+    if not isinstance(line.value(1), str | int | float):
+        problems.add(line.sheet, line.coord(1), "empty database name; expected 'Database | NAME'")
+    blocks.database = line
+    blocks.database_fields = _fields(_until_blank(rest), problems)
+
+
+def _until_blank(lines: list[Line]) -> list[Line]:
+    end = next((k for k, line in enumerate(lines) if line.is_blank), len(lines))
+    return lines[:end]
+
+
+def _fields(lines: list[Line], problems: Problems) -> dict[str, tuple[Any, str]]:
+    """Field/value rows (column A names the field, column B holds its value)."""
+    fields: dict[str, tuple[Any, str]] = {}
+    for line in lines:
+        key = line.value(0)
+        if key is None:
+            continue
+        name = str(key).strip().lower()
+        if name in fields:
+            problems.add(
+                line.sheet, line.coord(), f"field '{key}' is given twice (first at {fields[name][1]})"
+            )
+            continue
+        fields[name] = (line.value(1), line.coord(1))
+    return fields
+
+
+def _table(lines: list[Line], problems: Problems, sheet: str, title: Line) -> Table:
+    """A labelled block from its label row up to the first blank row."""
+    rows = _until_blank(lines)
+    if not rows:
+        problems.add(sheet, title.coord(), f"'{title.value(0)}' has no row of column labels below it")
+        return Table(sheet, title, {})
+    return _labelled(rows[0], rows[1:], problems)
+
+
+def _labelled(header: Line, rows: list[Line], problems: Problems) -> Table:
+    columns: dict[str, int] = {}
+    for n, label in enumerate(header.values):
+        if label is None:
+            problems.add(
+                header.sheet,
+                header.coord(n),
+                "empty column label between labels; bw2io needs a label over every column it reads",
+            )
+            continue
+        key = str(label).strip().lower()
+        if key in columns:
+            problems.add(
+                header.sheet,
+                header.coord(n),
+                f"column '{label}' appears twice (first in {header.coord(columns[key])})",
+            )
+            continue
+        columns[key] = n
+    return Table(header.sheet, header, columns, [r for r in rows if not r.is_blank])
+
+
+def _activity(line: Line, body: list[Line], problems: Problems) -> Block:
+    """An activity block; blank rows inside it are ignored, as bw2io does."""
+    body = [b for b in body if not b.is_blank]
+    marks: dict[str, int] = {}
+    for k, row in enumerate(body):
+        if row.head in (PARAMETERS, EXCHANGES):
+            if row.head in marks:
+                first = body[marks[row.head]]
+                problems.add(
+                    row.sheet,
+                    row.coord(),
+                    f"a second '{row.value(0)}' section in activity '{line.value(1)}' (first at "
+                    f"{first.coord()})",
+                )
+                continue
+            marks[row.head] = k
+    ends = sorted(marks.values()) + [len(body)]
+    block = Block(line, _fields(body[: ends[0]], problems))
+    for head, start in marks.items():
+        stop = min(e for e in ends if e > start)
+        section = body[start + 1 : stop]
+        if not section:
+            problems.add(
+                line.sheet, body[start].coord(), f"'{body[start].value(0)}' has no labels row below it"
+            )
+            continue
+        table = _labelled(section[0], section[1:], problems)
+        if head == PARAMETERS:
+            block.parameters = table
+            group = body[start].value(1)
+            block.group = None if group is None else str(group)
+        else:
+            block.exchanges = table
+    return block
