@@ -17,10 +17,10 @@ item = elec_per_item e - 0.1 e + 0.2 l + 0.3 with elec_per_item = 2 h x 1.5 kW =
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import openpyxl
+from bw_cases import _lognormal as lognormal
 
 EXCHANGE_LABELS = ["name", "amount", "unit", "database", "categories", "location", "type", "formula"]
 EXCHANGE_LABELS += ["uncertainty type", "loc", "scale", "minimum", "maximum", "negative", "comment"]
@@ -31,15 +31,6 @@ def exchange(name, amount, unit, kind, database="case", categories=None, locatio
     """One row of an Exchanges table, in :data:`EXCHANGE_LABELS` order."""
     fields = [unc.get(k) for k in ("uncertainty type", "loc", "scale", "minimum", "maximum", "negative")]
     return [name, amount, unit, database, categories, location, kind, formula, *fields, unc.get("comment")]
-
-
-def lognormal(amount: float, gsd: float) -> dict:
-    return {
-        "uncertainty type": 2,
-        "loc": math.log(abs(amount)),
-        "scale": math.log(gsd),
-        "negative": amount < 0,
-    }
 
 
 def case_rows() -> list[list]:

@@ -34,17 +34,28 @@ What becomes of Brightway's records (bw2io 0.9, bw2data 4.8 semantics):
 
 from __future__ import annotations
 
+import ast
 import os
+from collections.abc import Collection
 from pathlib import Path
 
-from lca.errors import LcaError, Place, Problem
+from lca.errors import Place, Problem
 from lca.indicators import registered_indicators
-from lca.io.bw_excel_blocks import DATABASE, PROJECT_PARAMETERS, Block, Blocks, Line, Table, read_blocks
+from lca.io.bw_excel_blocks import (
+    DATABASE,
+    PROJECT_PARAMETERS,
+    Block,
+    Blocks,
+    Line,
+    Table,
+    quiet_openpyxl,
+    read_blocks,
+)
+from lca.io.bw_excel_database import functional_unit, model_fields
 from lca.io.bw_excel_fields import (
     COLUMN_OF,
     CellProblem,
     brightway_formula,
-    categories,
     exchange_key,
     is_dimensionless,
     negated,
@@ -54,14 +65,13 @@ from lca.io.bw_excel_fields import (
     uncertainty,
     unit_text,
 )
-from lca.io.bw_links import background_code, link_text
+from lca.io.bw_excel_links import Links
 from lca.io.excel_cells import Problems, check_file, open_book
-from lca.model.records import Activity, Exchange, Flow, FunctionalUnit, Model, Parameter, suggest
+from lca.model.records import Activity, Exchange, Flow, Model, Parameter
 
 PROCESS_TYPES = {"", "process", "processwithreferenceproduct"}
 FLOW_TYPES = {"emission", "natural resource", "inventory indicator", "economic", "social"}
 TECHNOSPHERE, SUBSTITUTION, BIOSPHERE, PRODUCTION = "technosphere", "substitution", "biosphere", "production"
-_BIOSPHERE_DB = "biosphere3"
 
 
 def is_brightway_workbook(path: str | os.PathLike[str]) -> bool:
@@ -69,6 +79,11 @@ def is_brightway_workbook(path: str | os.PathLike[str]) -> bool:
     parameters``) row in column A of some sheet."""
     path = Path(path)
     check_file(path)
+    with quiet_openpyxl():
+        return _has_database_block(path)
+
+
+def _has_database_block(path: Path) -> bool:
     book = open_book(path, data_only=True)
     try:
         if any(title.strip().lower() == "model" for title in book.sheetnames):
@@ -124,14 +139,17 @@ class _Reader:
         self.database = text(blocks.database.value(1))
         self.unreadable: set[str] = set()
         self.rows: dict[Place, tuple[Table, Line]] = {}  # parameter, exchange or flow -> its row
-        self.activity_blocks: dict[str, Block] = {}  # activity or own flow code -> its block
+        self.links = Links(self.database, unreadable=self.unreadable)
         self.codes: dict[int, str] = {}  # id(block) -> code
         self.one_units: dict[str, str] = {}  # unit -> name of the parameter worth one of it
         self.formula_rows: set[int] = set()  # id(line) of rows whose amount is a formula
-        self.indicator_flows: dict[str, str] = {}  # emission nodes named by an indicator code -> unit
 
     def add(self, line: Line, column: int | str, message: str, table: Table | None = None) -> None:
-        coord = table.coord(line, column) if isinstance(column, str) and table else line.coord(int(column))
+        """A problem at ``column`` (a label of ``table``, or an index) of ``line``."""
+        if isinstance(column, str):
+            coord = table.coord(line, column) if table is not None else line.coord()
+        else:
+            coord = line.coord(column)
         self.problems.add(line.sheet, coord, message)
 
     # -- the model ------------------------------------------------------------------------------
@@ -154,23 +172,9 @@ class _Reader:
                 comment=f"1 {unit}: a Brightway formula gives a number in its exchange's unit, "
                 "multiplied by this it has that unit",
             )
-        model.functional_unit = self._functional_unit(model, activity)
-        self._model_fields(model)
+        model.functional_unit = functional_unit(self.blocks, model, activity, self.problems, self.unreadable)
+        model_fields(self.blocks, model, self.problems)
         return model
-
-    def _model_fields(self, model: Model) -> None:
-        fields = self.blocks.database_fields
-        if fields.get("methods", (None,))[0] is not None:
-            from lca.methods import read_methods_text
-
-            value, coord = fields["methods"]
-            try:
-                model.info["methods"] = {k: list(v) for k, v in read_methods_text(value, "methods").items()}
-            except LcaError as exc:
-                self.problems.add(self.blocks.database.sheet, coord, str(exc))  # type: ignore[union-attr]
-        if fields.get("indicators", (None,))[0] is not None:
-            codes = [c.strip() for c in text(fields["indicators"][0]).split(",") if c.strip()]
-            model.info["indicators"] = codes
 
     # -- parameters -----------------------------------------------------------------------------
     def _parameters(self) -> dict[str, Parameter]:
@@ -210,16 +214,9 @@ class _Reader:
             p for p in (text(table.get(line, "comment")), unit and f"Brightway unit: {unit}") if p
         )
         try:
-            formula = table.get(line, "formula")
+            formula = self._formula(table, line, names)
             if formula is not None:
-                self.formula_rows.add(id(line))
-                spread = number(table.get(line, "uncertainty type"), "uncertainty type")
-                if spread not in (None, 0, 1):
-                    raise CellProblem(
-                        "uncertainty type",
-                        "a formula takes its uncertainty from its parameters; remove its uncertainty type",
-                    )
-                return Parameter(name, brightway_formula(formula, names), "", None, "", comment)
+                return Parameter(name, formula, "", None, "", comment)
             amount = number(table.get(line, "amount"), "amount")
             if amount is None:
                 raise CellProblem("amount", f"parameter '{name}' has neither an amount nor a formula")
@@ -230,6 +227,20 @@ class _Reader:
         except CellProblem as exc:
             self.add(line, exc.column, exc.message, table)
             return None
+
+    def _formula(self, table: Table, line: Line, names: Collection[str]) -> str | None:
+        """The row's formula as lca's (None when it has none); a formula has no distribution of its own."""
+        formula = table.get(line, "formula")
+        if formula is None:
+            return None
+        self.formula_rows.add(id(line))
+        spread = number(table.get(line, "uncertainty type"), "uncertainty type")
+        if spread not in (None, 0, 1):
+            raise CellProblem(
+                "uncertainty type",
+                "a formula takes its uncertainty from its parameters; remove its uncertainty type",
+            )
+        return brightway_formula(formula, names)
 
     # -- activities and own flows ----------------------------------------------------------------
     def _node(self, block: Block, model: Model) -> None:
@@ -244,17 +255,17 @@ class _Reader:
                     block.line,
                     1,
                     f"activity code '{code}' is used twice (first at "
-                    f"{self._block_cell(self.activity_blocks[code])}); give each activity its own 'code' row",
+                    f"{self.links.cell(code)}); give each activity its own 'code' row",
                 )
                 self.unreadable.add(code)
                 return
         self.codes[id(block)] = code
-        self.activity_blocks[code] = block
+        self.links.blocks[code] = block
         source = f"Brightway workbook {self.label}, sheet '{block.line.sheet}'"
         if kind in FLOW_TYPES:
             unit = unit_text(block.field("unit"))
             if code in {i.code for i in registered_indicators()}:  # lca's pre-characterised flows
-                self.indicator_flows[code] = unit
+                self.links.indicator_flows[code] = unit
             else:
                 model.flows[code] = Flow(code, name, unit, {}, f"{source}, database '{self.database}'")
             return
@@ -369,21 +380,17 @@ class _Reader:
     def _exchange(self, block: Block, table: Table, line: Line, kind: str, model: Model) -> Exchange:
         name = text(table.get(line, "name"))
         what = f"exchange '{name}' of activity '{block.name}'"
-        code, supplier_unit = (
-            self._flow(table, line, model) if kind == BIOSPHERE else self._supplier(table, line, model)
-        )
+        if kind == BIOSPHERE:
+            code, supplier_unit = self.links.flow(table, line, model)
+            if code not in self.links.blocks:  # an elementary flow: problems on its first row
+                self.rows.setdefault(Place("flow", code), (table, line))
+        else:
+            code, supplier_unit = self.links.supplier(table, line, model)
         unit = unit_text(table.get(line, "unit")) or supplier_unit
-        formula = table.get(line, "formula")
+        formula = self._formula(table, line, model.parameters)
         sign = -1.0 if kind == SUBSTITUTION else 1.0
         if formula is not None:
-            self.formula_rows.add(id(line))
-            spread = number(table.get(line, "uncertainty type"), "uncertainty type")
-            if spread not in (None, 0, 1):
-                raise CellProblem(
-                    "uncertainty type",
-                    "a formula takes its uncertainty from its parameters; remove its uncertainty type",
-                )
-            amount: float | str = brightway_formula(formula, model.parameters)
+            amount: float | str = formula
             if not unit:
                 raise CellProblem("unit", f"{what}: empty unit; a formula's number needs the unit it is in")
             if not is_dimensionless(unit):
@@ -391,9 +398,9 @@ class _Reader:
                     unit, {*model.parameters, *self.one_units.values()}
                 )
                 self.one_units[unit] = one
-                amount = f"({amount}) * {one}"
+                amount = f"{_grouped(amount)} * {one}"
             if sign < 0:
-                amount = f"-({amount})"
+                amount = f"-{_grouped(amount)}"
             return Exchange(code, amount, unit, None, comment=text(table.get(line, "comment")))
         value = number(table.get(line, "amount"), "amount")
         if value is None:
@@ -407,148 +414,6 @@ class _Reader:
             comment=text(table.get(line, "comment")),
         )
 
-    def _supplier(self, table: Table, line: Line, model: Model) -> tuple[str, str]:
-        """The code of the activity a technosphere exchange takes (or a link) and its unit."""
-        key = exchange_key(table.get(line, "input"))
-        database = key[0] if key else text(table.get(line, "database")) or self.database
-        if database != self.database:
-            spec = {"database": database, "code": key[1]} if key else self._search(table, line, database)
-            return link_text(spec), ""
-        code = key[1] if key else self._by_name(table, line, model, flows=False)
-        if code not in model.activities:
-            if code in model.flows:
-                raise CellProblem(
-                    "name", f"'{code}' is a flow of this database; a technosphere exchange takes an activity"
-                )
-            if code not in self.unreadable:
-                raise CellProblem(
-                    "input",
-                    f"no activity with code '{code}' in '{database}'{suggest(code, model.activities)}",
-                )
-        supplier = model.activities.get(code)
-        return code, supplier.unit if supplier else ""
-
-    def _flow(self, table: Table, line: Line, model: Model) -> tuple[str, str]:
-        """The code of a biosphere exchange's flow (added to the model) and its unit."""
-        key = exchange_key(table.get(line, "input"))
-        database = key[0] if key else text(table.get(line, "database")) or _BIOSPHERE_DB
-        if database == self.database:
-            code = key[1] if key else self._by_name(table, line, model, flows=True)
-            if code in self.indicator_flows:
-                return code, self.indicator_flows[code]
-            if code not in model.flows and code not in self.unreadable:
-                raise CellProblem("name", f"no flow '{code}' in '{database}'{suggest(code, model.flows)}")
-            return code, model.flows[code].unit if code in model.flows else ""
-        name, compartments = text(table.get(line, "name")), categories(table.get(line, "categories"))
-        unit = unit_text(table.get(line, "unit"))
-        if not unit:
-            raise CellProblem("unit", f"biosphere exchange '{name}': empty unit; expected the flow's unit")
-        if key is None and not (name and compartments):
-            raise CellProblem(
-                "categories",
-                f"biosphere exchange '{name}': an elementary flow is named by name and categories "
-                "(air::urban air close to ground) or a key biosphere3::UUID in an input column",
-            )
-        code = background_code(*key) if key else f"{name} ({', '.join(compartments)})"
-        if code not in model.flows:
-            uuid = key[1] if key else ""
-            model.flows[code] = Flow(
-                code, name or code, unit, {}, f"Brightway database '{database}'", compartments, uuid
-            )
-            self.rows[Place("flow", code)] = (table, line)
-        return code, model.flows[code].unit
-
-    def _search(self, table: Table, line: Line, database: str) -> dict[str, str]:
-        spec = {"database": database, "name": text(table.get(line, "name"))}
-        for field in ("reference product", "location"):
-            if text(table.get(line, field)):
-                spec[field] = text(table.get(line, field))
-        if not spec["name"]:
-            raise CellProblem("name", f"an exchange of database '{database}' needs a name or an input key")
-        return spec
-
-    def _by_name(self, table: Table, line: Line, model: Model, flows: bool) -> str:
-        """The one activity (or own flow) of the database with this name and the fields both give."""
-        name = text(table.get(line, "name"))
-        if not name:
-            raise CellProblem("name", "empty name; expected the name of the activity or flow it takes")
-        records = {*model.flows, *self.indicator_flows} if flows else model.activities
-        own = [code for code in self.activity_blocks if code in records]
-        found = [code for code in own if text(self.activity_blocks[code].name).lower() == name.lower()]
-        for field in ("reference product", "location", "categories"):
-            wanted = text(table.get(line, field)).lower()
-            if wanted and len(found) > 0:
-                found = [
-                    c for c in found if text(self.activity_blocks[c].field(field)).lower() in ("", wanted)
-                ]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            cells = ", ".join(self._block_cell(self.activity_blocks[c]) for c in found)
-            raise CellProblem(
-                "name",
-                f"'{name}' matches {len(found)} activities ({cells}); add its location or an input key",
-            )
-        names = [text(self.activity_blocks[c].name) for c in own]
-        if name.lower() in (n.lower() for n in (text(b.name) for b in self.blocks.activities)):
-            raise CellProblem(
-                "name", f"'{name}' of this database differs in reference product, location or categories"
-            )
-        raise CellProblem(
-            "name",
-            f"no {'flow' if flows else 'activity'} '{name}' in '{self.database}'{suggest(name, names)}",
-        )
-
-    # -- the functional unit ----------------------------------------------------------------------
-    def _functional_unit(self, model: Model, activity: str | None) -> FunctionalUnit | None:
-        fields, database = self.blocks.database_fields, self.blocks.database
-        assert database is not None
-        given, coord = activity, ""
-        if given is None and "functional_unit.activity" in fields:
-            given, coord = fields["functional_unit.activity"]
-        if given is not None:
-            code = self._named(model, text(given))
-            if code is None:
-                message = f"no activity '{given}' to assess{suggest(text(given), model.activities)}"
-                if coord:
-                    self.problems.add(database.sheet, coord, message)
-                else:
-                    self.problems.add_file(f"--activity: {message}")
-                self.unreadable.add("<functional_unit>")
-                return None
-            amount, amount_coord = fields.get("functional_unit.amount", (None, ""))
-            try:
-                amount = number(amount, "functional_unit.amount")
-            except CellProblem as exc:
-                self.problems.add(database.sheet, amount_coord, exc.message)
-                amount = None
-            return FunctionalUnit(
-                code,
-                1.0 if amount is None else amount,
-                unit_text(fields.get("functional_unit.unit", (None,))[0]),
-                text(fields.get("functional_unit.description", (None,))[0]),
-            )
-        used = {e.input for a in model.activities.values() for e in a.exchanges if e.input != a.code}
-        roots = [code for code in model.activities if code not in used]
-        if len(roots) == 1:
-            root = model.activities[roots[0]]
-            return FunctionalUnit(root.code, 1.0, "", f"1 {root.unit} of {root.name}")
-        self.problems.add(
-            database.sheet,
-            database.coord(),
-            f"{len(roots)} activities are not used by another ({', '.join(repr(r) for r in roots[:5])}); "
-            "name the one assessed: a row 'functional_unit.activity | NAME' in the Database block, "
-            "or --activity NAME",
-        )
-        self.unreadable.add("<functional_unit>")
-        return None
-
-    def _named(self, model: Model, given: str) -> str | None:
-        if given in model.activities:
-            return given
-        named = [c for c, a in model.activities.items() if a.name.lower() == given.lower()]
-        return named[0] if len(named) == 1 else None
-
     # -- locating the model's problems --------------------------------------------------------------
     def cell(self, problem: Problem) -> str:
         """``Sheet!Cell`` of a model problem: its record's row, its field's column."""
@@ -559,8 +424,8 @@ class _Reader:
             key = {"methods": "methods", "indicators": "indicators"}.get(field, "functional_unit.activity")
             coord = self.blocks.database_fields.get(key, (None, database.coord(1)))[1]
             return f"{database.sheet}!{coord}"
-        if place.kind in ("activity", "flow") and place.key in self.activity_blocks:
-            block = self.activity_blocks[place.key]
+        if place.kind in ("activity", "flow") and place.key in self.links.blocks:
+            block = self.links.blocks[place.key]
             if field == "production" and place in self.rows:
                 table, line = self.rows[place]
                 return f"{line.sheet}!{table.coord(line, 'amount')}"
@@ -576,10 +441,13 @@ class _Reader:
             column = "name"
         return f"{line.sheet}!{table.coord(line, column)}"
 
-    def _block_cell(self, block: Block) -> str:
-        return f"{block.line.sheet}!{block.line.coord(1)}"
-
 
 def _kind(block: Block, line: Line) -> str:
     assert block.exchanges is not None
     return text(block.exchanges.get(line, "type")).lower()
+
+
+def _grouped(formula: str) -> str:
+    """``formula`` in parentheses unless it is one name, number or call (``a`` and ``f(a)`` stay)."""
+    node = ast.parse(formula, mode="eval").body
+    return formula if isinstance(node, ast.Name | ast.Constant | ast.Call) else f"({formula})"

@@ -25,6 +25,9 @@ cell. Nothing here knows what the blocks mean: :mod:`lca.io.bw_excel` does.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,6 +136,20 @@ def read_blocks(path: Path, problems: Problems) -> Blocks:
 # -- cells ----------------------------------------------------------------------------------------
 def read_lines(path: Path, problems: Problems) -> dict[str, list[Line]]:
     """The rows of every sheet, Excel formulas replaced by their saved values."""
+    with quiet_openpyxl():
+        return _read_lines(path, problems)
+
+
+@contextmanager
+def quiet_openpyxl() -> Iterator[None]:
+    """Without openpyxl's warnings on parts it does not keep (``Unknown extension is not supported``):
+    they are about formatting and drop-downs, not cells, and bw2io's own examples raise them."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        yield
+
+
+def _read_lines(path: Path, problems: Problems) -> dict[str, list[Line]]:
     formulas: dict[tuple[str, str], str] = {}
     budget = [MAX_CELLS]
     book = open_book(path, data_only=False)
