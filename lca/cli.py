@@ -464,7 +464,8 @@ def _export(args: argparse.Namespace) -> int:
         frozen = f"; frozen (not Brightway names): {', '.join(info['frozen'])}" if info["frozen"] else ""
         _say(
             f"wrote {args.out}: database '{info['database']}', {info['activities']} activities, "
-            f"{info['formulas']} exchanges with formulas{frozen}"
+            f"{info['formulas']} exchanges with formulas{frozen}; a workbook holds no impact methods "
+            "(docs/brightway.md, section 5)"
         )
         return 0
     if args.results:

@@ -381,3 +381,31 @@ def test_workbook_structure_problems_are_located(tmp_path):
     text = str(caught.value)
     assert "bad.xlsx, Sheet!B2: Excel formula '=1+1' has no saved value" in text
     assert "bad.xlsx, notes!A1: A1 is empty: bw2io skips a sheet" in text
+
+
+def test_an_lca_workbook_is_not_taken_for_a_bw2io_one(tmp_path):
+    from lca.io.excel import write_inventory, write_template
+
+    write_template(tmp_path / "template.xlsx")
+    write_inventory(lca.bloom(), tmp_path / "bloom.xlsx")
+    plain = write_workbook(tmp_path / "plain.xlsx", [["notes"], ["database of my projects"]])
+    assert not any(is_brightway_workbook(tmp_path / n) for n in ("template.xlsx", "bloom.xlsx", plain.name))
+    with pytest.raises(InputFileError, match="missing sheet 'Model'"):  # lca's reader says what it expects
+        lca.load(plain)
+
+
+def test_skip_and_cutoff_sheets_are_read_as_bw2io_reads_them(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "case"
+    for row in [["cutoff", 7], *case_rows()]:  # columns A-G: no formula, no uncertainty
+        ws.append(row)
+    notes = book.create_sheet("notes")
+    for row in [["skip"], ["Database", "a draft, never read"]]:
+        notes.append(row)
+    book.save(tmp_path / "cut.xlsx")
+    model = load_brightway_workbook(tmp_path / "cut.xlsx")
+    item = model.activities["item"]
+    assert item.exchanges[0].amount == 3.0  # the formula column was cut off: the amount stays
+    assert all(e.uncertainty is None for e in item.exchanges)
+    assert lca.solve(model).total("GWP").magnitude == pytest.approx(ITEM_GWP, rel=1e-12)

@@ -279,9 +279,16 @@ class _Reader:
             self.unreadable.add(code)
             return
         unit, production, product = self._production(block)
-        comment = "; ".join(
-            p for p in (text(block.field("comment")), product and f"reference product: {product}") if p
-        )
+        if (
+            product
+            and product != name
+            and f"reference product: {product}" not in text(block.field("comment"))
+        ):
+            comment = "; ".join(
+                p for p in (text(block.field("comment")), f"reference product: {product}") if p
+            )
+        else:
+            comment = text(block.field("comment"))
         phase = text(block.field("phase")) or None
         model.activities[code] = Activity(
             code,

@@ -71,8 +71,8 @@ def functional_unit(
         database.sheet,
         database.coord(),
         f"{len(roots)} activities are not used by another ({', '.join(repr(r) for r in roots[:5])}); "
-        "name the one assessed: a row 'functional_unit.activity | NAME' in the Database block, "
-        "or --activity NAME",
+        "name the one assessed: a row 'functional_unit.activity | NAME' in the Database block "
+        "(or lca import brightway-excel --activity NAME)",
     )
     unreadable.add("<functional_unit>")
     return None
