@@ -162,7 +162,7 @@ def test_case_workbook_equals_bw2calc_deterministic_and_monte_carlo(bw, tmp_path
 
 
 def test_export_bw2io_excel_imports_and_equals_bw2calc_with_live_formulas(bw, tmp_path):
-    from bw2data.parameters import DatabaseParameter, Group
+    from bw2data.parameters import DatabaseParameter
 
     from lca.cli import main
     from lca.io.bw_excel_write import workbook_methods
@@ -188,9 +188,8 @@ def test_export_bw2io_excel_imports_and_equals_bw2calc_with_live_formulas(bw, tm
         assert score == pytest.approx(result.total(indicator.code).magnitude, rel=FLOAT32), indicator.code
     assert bw.get_node(database="bloom-xl", code="training_dynamic")["phase"] == "training"
     # the formulas are live: double the GPU hours in Brightway and recalculate (SI base units: s)
-    group = Group.get_or_create(name="lca exchanges")[0]
-    for node in bw.Database("bloom-xl"):
-        bw.parameters.add_exchanges_to_group(group.name, node)
+    for node in bw.Database("bloom-xl"):  # as docs/brightway.md says
+        bw.parameters.add_exchanges_to_group("lca exchanges", node)
     hours = DatabaseParameter.get(database="bloom-xl", name="gpu_hours")
     hours.amount *= 2
     hours.save()
@@ -409,3 +408,44 @@ def test_skip_and_cutoff_sheets_are_read_as_bw2io_reads_them(tmp_path):
     assert item.exchanges[0].amount == 3.0  # the formula column was cut off: the amount stays
     assert all(e.uncertainty is None for e in item.exchanges)
     assert lca.solve(model).total("GWP").magnitude == pytest.approx(ITEM_GWP, rel=1e-12)
+
+
+def test_project_and_activity_parameters_equal_bw2calc(bw, tmp_path):
+    import bw2io
+    from bw_excel_cases import EXCHANGE_LABELS, exchange
+
+    rows = [
+        ["Project parameters"],
+        ["name", "amount", "formula"],
+        ["total_hours", 40, None],
+        ["jobs", 4, None],
+        [],
+        *case_rows(),
+        [],
+        ["Activity", "training"],
+        ["code", "training"],
+        ["unit", "unit"],
+        ["Parameters", "training group"],
+        ["name", "amount", "formula"],
+        ["hours_per_job", 10, "total_hours / jobs"],
+        ["Exchanges"],
+        EXCHANGE_LABELS,
+        exchange("training", 1, "unit", "production"),
+        # amount 0, as in bw2io's own sample: Brightway gives 7.5 kg only if it evaluates the formula
+        exchange(
+            "electricity", 0, "kilowatt hour", "technosphere", location="FR", formula="hours_per_job * draw"
+        ),
+    ]
+    path = write_workbook(tmp_path / "scoped.xlsx", rows)
+    importer = bw2io.ExcelImporter(path)
+    importer.apply_strategies()
+    importer.match_database(fields=["name"])
+    importer.write_project_parameters()
+    importer.write_database(activate_parameters=True)  # the training group's exchanges are live
+    bw.parameters.recalculate()
+    model = load_brightway_workbook(path, activity="training")
+    assert model.parameters["hours_per_job"].amount == "total_hours / jobs"
+    node = bw.get_node(database="case", code="training")
+    # by hand: 40 h / 4 jobs x 1.5 kW = 15 kWh of electricity at 0.5 kg CO2 per kWh
+    assert lca.solve(model).total("GWP").magnitude == pytest.approx(15 * 0.5, rel=1e-12)
+    assert _score(bw, node, IPCC_GWP100) == pytest.approx(15 * 0.5, rel=FLOAT32)
