@@ -1,20 +1,15 @@
 """Read time of an ecoinvent-shaped Brightway background (target: < 30 s for 20,000 activities).
 
-Writes a database of ACTIVITIES activities and about 20 exchanges each (400,000 for 20,000)
-to a Brightway project in a temporary folder (setup, not timed), then times what
-``lca.io.bw_import.link_background`` does for a foreground that pulls each of them: read the
-nodes (one query per database), the processed datapackages, the supply chain and the
-records. It then compiles and solves the model with lca and computes the same demand with
-bw2calc on the same project, in the same run, and prints the times and both scores.
-
-The shape, ecoinvent's in outline: a "core" of activities (30%) that supply each other in
-sectors of 60 (each takes 8 inputs in its sector) and through a few hubs (1% of the core,
-like ecoinvent's electricity and transport markets, used by every core activity), so the
-core is one strongly connected block whose LU factors stay sparse; a tail that uses hubs, the
-core and tail activities among the 40 before it (acyclic, local as ecoinvent's supply chains
-are: random long-range inputs would make any LU dense); every activity emits biosphere3
-flows that IPCC 2021 characterises, about 21 exchanges an activity in all; a third of the
-technosphere exchanges are lognormal.
+The background is the one of ``benchmarks/ecoinvent_shaped.py`` (seed 0: a strongly connected
+core in sectors around hubs, acyclic upstream and downstream parts, about 13 technosphere inputs
+and 30 elementary flows per activity, a lognormal on every exchange, 50 unit texts). Its
+elementary flows are its own; here each becomes a biosphere3 flow of the same unit (the IPCC
+2021 flows for masses), so that lca and bw2calc characterise the same flows with the same
+packaged method. The background is written to a Brightway project in a temporary folder with
+:func:`lca.io.bw_export.export_model` (setup, timed apart), then a foreground that pulls every
+activity reads it back with :func:`lca.io.bw_import.link_background` (nodes, processed
+datapackages, supply chain, records: the read that is timed). The model is compiled and solved
+with lca, and the same demand is computed with bw2calc on the same project, in the same run.
 
     python benchmarks/brightway_read.py [ACTIVITIES] [--read-only]
 
@@ -24,61 +19,40 @@ technosphere exchanges are lognormal.
 from __future__ import annotations
 
 import importlib.util
-import math
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 
+def background_model(activities: int, seed: int = 0):
+    """The ecoinvent-shaped background alone (no BLOOM foreground), its flows biosphere3 ones."""
+    from dataclasses import replace
 
-def background(activities: int, core: int, seed: int = 0) -> dict:
-    """A Brightway database dict, ecoinvent-shaped (a looped core and a tail)."""
-    from lca.methods import DEFAULT_METHODS, impact_category
+    from ecoinvent_shaped import build_model
 
-    rng = np.random.default_rng(seed)
-    flows = sorted(impact_category(DEFAULT_METHODS["GWP"]).factors)[:40]
-    hubs = rng.choice(core, size=max(core // 100, 4), replace=False)
-    data = {}
-    for j in range(activities):
-        if j < core:  # its sector, and four hubs
-            sector = np.arange(j // 60 * 60, min(j // 60 * 60 + 60, core))
-            local = rng.choice(sector, size=min(8, len(sector)), replace=False)
-            inputs = np.concatenate([local, rng.choice(hubs, size=4, replace=False)])
-        else:  # hubs, the core, and tail activities among the 40 before it (acyclic)
-            inputs = np.concatenate([rng.choice(hubs, size=4, replace=False), rng.choice(core, size=4)])
-            if j > core + 8:
-                window = np.arange(max(core, j - 40), j)
-                inputs = np.concatenate([inputs, rng.choice(window, size=8, replace=False)])
-        exchanges = [{"input": ("eco", f"a{j}"), "amount": 1.0, "type": "production"}]
-        for i in np.unique(inputs):
-            if int(i) == j:
-                continue
-            amount = float(rng.uniform(0.001, 0.05))
-            exc = {"input": ("eco", f"a{int(i)}"), "amount": amount, "type": "technosphere"}
-            if rng.random() < 0.33:
-                exc.update({"uncertainty type": 2, "loc": math.log(amount), "scale": 0.2})
-            exchanges.append(exc)
-        for k in rng.choice(
-            len(flows), size=20 - len(exchanges) + 1 if len(exchanges) < 20 else 3, replace=False
-        ):
-            exchanges.append(
-                {
-                    "input": ("biosphere3", flows[int(k)]),
-                    "amount": float(rng.uniform(0.01, 1)),
-                    "type": "biosphere",
-                }
-            )
-        data[("eco", f"a{j}")] = {
-            "name": f"activity {j}",
-            "reference product": f"product {j}",
-            "unit": "kilogram",
-            "location": "GLO",
-            "exchanges": exchanges,
-        }
-    return data
+    import lca
+    from lca.methods import DEFAULT_METHODS, elementary_flows, impact_category
+
+    full = build_model(activities, core=max(activities * 3 // 10, 120), seed=seed, uncertain="all")
+    flows = elementary_flows()
+    gwp = impact_category(DEFAULT_METHODS["GWP"]).factors
+    pools = {
+        "kg": sorted(u for u in gwp if u in flows and flows[u].unit == "kg"),
+        "m**3": sorted(u for u, f in flows.items() if f.unit == "m3"),
+        "MJ": sorted(u for u, f in flows.items() if f.unit == "MJ"),
+        "kBq": sorted(u for u, f in flows.items() if f.unit == "kBq"),
+    }
+    model = lca.Model(full.name)
+    for k, flow in enumerate(full.flows.values()):
+        pool = pools[flow.unit]
+        model.add_flow(replace(flow, factors={}, uuid=pool[k % len(pool)]))
+    for act in full.activities.values():
+        if act.name.startswith("background activity"):
+            model.add_activity(act)
+    model.functional_unit = lca.FunctionalUnit(next(iter(model.activities)), 1.0, "")
+    return model
 
 
 def main(activities: int = 20_000, read_only: bool = False) -> None:
@@ -88,6 +62,7 @@ def main(activities: int = 20_000, read_only: bool = False) -> None:
     import bw2data as bd
 
     import lca
+    from lca.io.bw_export import export_model
     from lca.io.bw_import import link_background
     from lca.io.bw_links import link_text
     from lca.io.bw_project import setup_project
@@ -96,22 +71,21 @@ def main(activities: int = 20_000, read_only: bool = False) -> None:
     print(f"load: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores")
     start = time.perf_counter()
     setup_project("bench", [DEFAULT_METHODS["GWP"]])
-    data = background(activities, core=max(activities * 3 // 10, 10))
-    n_exchanges = sum(len(d["exchanges"]) for d in data.values())
-    print(f"writing {activities:,} activities, {n_exchanges:,} exchanges to Brightway (setup)...", flush=True)
-    bd.Database("eco").write(data)
-    print(f"  written in {time.perf_counter() - start:.1f} s")
+    background = background_model(activities)
+    codes = list(background.activities)
+    n_exchanges = sum(len(a.exchanges) for a in background.activities.values())
+    print(f"writing {len(codes):,} activities, {n_exchanges:,} exchanges to Brightway (setup)...", flush=True)
+    export_model(background, "bench", "eco")
+    print(f"  built and written in {time.perf_counter() - start:.1f} s")
 
     model = lca.Model("bench")
-    links = [  # one exchange to each activity: the supply chain read is the whole database
-        lca.Exchange(link_text({"database": "eco", "code": f"a{j}"}), 1.0, "kg") for j in range(activities)
-    ]
-    model.add_activity(lca.Activity("use", "use", "deployment", "item", links))
-    model.functional_unit = lca.FunctionalUnit("use", 1, "item")
+    links = [lca.Exchange(link_text({"database": "eco", "code": c}), 1.0, "") for c in codes]
+    model.add_activity(lca.Activity("use", "use", "deployment", "unit", links))
+    model.functional_unit = lca.FunctionalUnit("use", 1, "unit")
     start = time.perf_counter()
     link_background(model, "bench")
     read = time.perf_counter() - start
-    n_read = sum(len(a.exchanges) for a in model.activities.values())
+    n_read = sum(len(a.exchanges) for a in model.activities.values()) - len(codes)
     print(
         f"read: {read:.2f} s for {len(model.activities) - 1:,} activities, {n_read:,} exchanges "
         f"(target < 30 s for 20,000 / 400,000)"
@@ -127,9 +101,9 @@ def main(activities: int = 20_000, read_only: bool = False) -> None:
     print(
         f"lca compile: {compiled:.2f} s, solve: {solved:.2f} s ({len(matrices.tech_rows):,} technosphere entries)"
     )
+    ids = {node["code"]: node.id for node in bd.Database("eco")}
     start = time.perf_counter()
-    demand = {bd.get_node(database="eco", code=f"a{j}").id: 1.0 for j in range(activities)}
-    theirs = bc.LCA(demand, DEFAULT_METHODS["GWP"])
+    theirs = bc.LCA({ids[c]: 1.0 for c in codes}, DEFAULT_METHODS["GWP"])
     theirs.lci()
     theirs.lcia()
     solver = "pypardiso" if importlib.util.find_spec("pypardiso") else "SciPy's spsolve, no pypardiso"

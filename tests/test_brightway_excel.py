@@ -449,3 +449,51 @@ def test_project_and_activity_parameters_equal_bw2calc(bw, tmp_path):
     # by hand: 40 h / 4 jobs x 1.5 kW = 15 kWh of electricity at 0.5 kg CO2 per kWh
     assert lca.solve(model).total("GWP").magnitude == pytest.approx(15 * 0.5, rel=1e-12)
     assert _score(bw, node, IPCC_GWP100) == pytest.approx(15 * 0.5, rel=FLOAT32)
+
+
+# -- hostile workbooks (the readers' streaming, tests/hostile for lca's own workbooks) -----------
+def _edited_part(path: Path, out: Path, edit) -> Path:
+    """``path`` with its one sheet's XML changed by ``edit(text) -> text``."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", info.filename):
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            target.writestr(info, data)
+    return out
+
+
+def test_a_stale_dimension_a_bad_number_and_damaged_xml_are_handled(tmp_path):
+    import re
+
+    path = write_workbook(tmp_path / "case.xlsx", case_rows())
+    stale = _edited_part(
+        path,
+        tmp_path / "stale.xlsx",
+        lambda t: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:B2"', t),
+    )
+    assert is_brightway_workbook(stale)
+    assert lca.solve(lca.load(stale)).total("GWP").magnitude == pytest.approx(
+        ITEM_GWP, rel=1e-12
+    )  # every row read
+    n = _row(case_rows(), "Carbon dioxide, fossil", "biosphere")
+    nan = _edited_part(
+        path,
+        tmp_path / "nan.xlsx",
+        lambda t: re.sub(rf'<c r="B{n}"[^>]*>.*?</c>', f'<c r="B{n}" t="n"><v>NaN</v></c>', t, count=1),
+    )
+    assert _problems_of(nan) == [f"nan.xlsx, case!B{n}: 'NaN', not a number Excel can store"]
+    cut = _edited_part(path, tmp_path / "cut.xlsx", lambda t: t[: t.index(f'<row r="{n}"') + 20])
+    problems = _problems_of(cut)
+    assert len(problems) == 1 and problems[0].startswith(
+        f"cut.xlsx, case!{n}:{n}: the sheet's XML is damaged"
+    )
+
+
+def _problems_of(path: Path) -> list[str]:
+    with pytest.raises(InputFileError) as caught:
+        load_brightway_workbook(path)
+    return str(caught.value).splitlines()

@@ -67,6 +67,7 @@ from lca.io.bw_excel_fields import (
 )
 from lca.io.bw_excel_links import Links
 from lca.io.excel_cells import Problems, check_file, open_book
+from lca.io.excel_stream import SheetStream
 from lca.model.records import Activity, Exchange, Flow, Model, Parameter
 
 PROCESS_TYPES = {"", "process", "processwithreferenceproduct"}
@@ -88,10 +89,12 @@ def _has_database_block(path: Path) -> bool:
     try:
         if any(title.strip().lower() == "model" for title in book.sheetnames):
             return False
-        for ws in book.worksheets:
-            ws.reset_dimensions()
-            for (value,) in ws.iter_rows(max_col=1, values_only=True):
+        for title in book.sheetnames:
+            rows = SheetStream(book, title).rows()
+            for row in rows:
+                value = row.cells.get(1, (None, ""))[0]
                 if isinstance(value, str) and value.strip().lower() in (DATABASE, PROJECT_PARAMETERS):
+                    rows.close()
                     return True
     finally:
         book.close()
@@ -120,7 +123,7 @@ def load_brightway_workbook(path: str | os.PathLike[str], activity: str | None =
     check_file(path)
     problems = Problems(path.name)
     blocks = read_blocks(path, problems)
-    if blocks.database is None:
+    if blocks.database is None or problems.incomplete:  # what follows would mislead
         problems.raise_if_any()
     reader = _Reader(blocks, problems, path.name)
     model = reader.model(activity)
@@ -150,7 +153,8 @@ class _Reader:
             coord = table.coord(line, column) if table is not None else line.coord()
         else:
             coord = line.coord(column)
-        self.problems.add(line.sheet, coord, message)
+        if (line.sheet, coord) not in self.blocks.bad_cells:  # a cell already reported
+            self.problems.add(line.sheet, coord, message)
 
     # -- the model ------------------------------------------------------------------------------
     def model(self, activity: str | None) -> Model:

@@ -36,11 +36,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from lca.io.excel_cells import MAX_CELLS, MAX_ROWS, Problems, open_book
+from lca.io.excel_stream import SheetStream, Unreadable
 
 #: Column A texts that start a block (lower case).
 DATABASE, PROJECT_PARAMETERS, DATABASE_PARAMETERS = "database", "project parameters", "database parameters"
 ACTIVITY, PARAMETERS, EXCHANGES = "activity", "parameters", "exchanges"
 _ENDS_ACTIVITY = (ACTIVITY, DATABASE, PROJECT_PARAMETERS, DATABASE_PARAMETERS)
+MAX_COLUMNS = 1024  #: columns read per row (bw2io's tables are a few dozen wide)
 
 
 @dataclass(frozen=True)
@@ -118,14 +120,15 @@ class Blocks:
     project_parameters: list[Table] = field(default_factory=list)
     database_parameters: list[Table] = field(default_factory=list)
     activities: list[Block] = field(default_factory=list)
+    bad_cells: set[tuple[str, str]] = field(default_factory=set)  # (sheet, coord) already reported
 
 
 def read_blocks(path: Path, problems: Problems) -> Blocks:
     """The blocks of every sheet not marked ``skip`` (problems collected in ``problems``)."""
     blocks = Blocks()
-    for sheet, lines in read_lines(path, problems).items():
+    for sheet, lines in read_lines(path, problems, blocks.bad_cells).items():
         _sheet_blocks(sheet, lines, blocks, problems)
-    if blocks.database is None:
+    if blocks.database is None and not problems.incomplete:
         problems.add_file(
             "no Database block: a Brightway Excel workbook names its database in a row 'Database | NAME' "
             "(column A, B)"
@@ -134,10 +137,26 @@ def read_blocks(path: Path, problems: Problems) -> Blocks:
 
 
 # -- cells ----------------------------------------------------------------------------------------
-def read_lines(path: Path, problems: Problems) -> dict[str, list[Line]]:
-    """The rows of every sheet, Excel formulas replaced by their saved values."""
+def read_lines(path: Path, problems: Problems, bad: set[tuple[str, str]]) -> dict[str, list[Line]]:
+    """The rows of every sheet, Excel formulas replaced by their saved values.
+
+    Every row and column of a sheet part is read (:class:`lca.io.excel_stream.SheetStream`),
+    whatever its declared dimension; a cell that cannot be read is a problem at its cell, and
+    its place is added to ``bad`` (so that nothing else is said of it).
+    """
+    formulas: dict[tuple[str, str], str] = {}
+    budget = [MAX_CELLS]
     with quiet_openpyxl():
-        return _read_lines(path, problems)
+        book = open_book(path, data_only=False)
+        try:
+            sheets = {
+                t: _rows(SheetStream(book, t), problems, formulas, budget, bad) for t in book.sheetnames
+            }
+        finally:
+            book.close()
+        if formulas:
+            _saved_values(path, sheets, formulas, problems, bad)
+    return {title: lines for title, lines in sheets.items() if lines is not None}
 
 
 @contextmanager
@@ -149,45 +168,78 @@ def quiet_openpyxl() -> Iterator[None]:
         yield
 
 
-def _read_lines(path: Path, problems: Problems) -> dict[str, list[Line]]:
-    formulas: dict[tuple[str, str], str] = {}
-    budget = [MAX_CELLS]
-    book = open_book(path, data_only=False)
-    try:
-        sheets = {title: _rows(book[title], problems, formulas, budget) for title in book.sheetnames}
-    finally:
-        book.close()
-    if formulas:
-        _saved_values(path, sheets, formulas, problems)
-    return {title: lines for title, lines in sheets.items() if lines is not None}
-
-
 def _rows(
-    ws: Any, problems: Problems, formulas: dict[tuple[str, str], str], budget: list[int]
+    stream: SheetStream,
+    problems: Problems,
+    formulas: dict[tuple[str, str], str],
+    budget: list[int],
+    bad: set[tuple[str, str]],
 ) -> list[Line] | None:
-    """A sheet's rows (None when its A1 says skip), stopping at :data:`MAX_ROWS` or the cell budget."""
-    ws.reset_dimensions()  # rows as written, not padded to a (possibly false) declared size
-    lines: list[Line] = []
-    for number, row in enumerate(ws.iter_rows(), start=1):
-        if number > MAX_ROWS:
-            problems.add(ws.title, f"{number}:{number}", f"more than {MAX_ROWS} rows; split the workbook")
+    """A sheet's rows (None when its A1 says skip), up to :data:`MAX_ROWS` rows and the cell budget."""
+    title, lines = stream.title, []
+    rows = stream.rows()
+    for row in rows:
+        if row.number > MAX_ROWS and row.cells:
+            problems.add(
+                title, f"{row.number}:{row.number}", f"row {row.number:,} is past the {MAX_ROWS:,}-row limit"
+            )
+            problems.incomplete = True
             break
-        budget[0] -= len(row)
+        budget[0] -= len(row.cells)
         if budget[0] < 0:
-            problems.add(ws.title, f"{number}:{number}", f"more than {MAX_CELLS} cells in the workbook")
+            problems.add(
+                title, f"{row.number}:{row.number}", f"more than {MAX_CELLS:,} cells in the workbook"
+            )
+            problems.incomplete = True
             break
-        values = []
-        for cell in row:
-            value = getattr(cell, "value", None)
-            if getattr(cell, "data_type", None) == "f":
-                formulas[(ws.title, cell.coordinate)] = str(value)
-            values.append(_clean(value))
-        while values and values[-1] is None:
-            values.pop()
-        lines.append(Line(ws.title, number, tuple(values)))
-        if number == 1 and lines[0].head == "skip":
+        lines.extend(Line(title, n, ()) for n in range(len(lines) + 1, row.number))  # rows not written
+        lines.append(Line(title, row.number, _values(title, row.number, row.cells, problems, formulas, bad)))
+        if row.number == 1 and lines[0].head == "skip":
+            rows.close()
             return None
+    rows.close()
+    if stream.damage:
+        after = stream.last
+        problems.add(
+            title,
+            f"{after + 1}:{after + 1}",
+            f"the sheet's XML is damaged after row {after} ({stream.damage}); open and save the file in "
+            "Excel",
+        )
+        problems.incomplete = True
     return lines
+
+
+def _values(
+    title: str,
+    number: int,
+    cells: dict[int, tuple[Any, str]],
+    problems: Problems,
+    formulas: dict[tuple[str, str], str],
+    bad: set[tuple[str, str]],
+) -> tuple[Any, ...]:
+    """A row's values, column A first (1-based columns of ``cells``)."""
+    values: dict[int, Any] = {}
+    for column, (value, kind) in cells.items():
+        coord = f"{get_column_letter(column)}{number}"
+        if column > MAX_COLUMNS:
+            if value is not None:
+                problems.add(
+                    title,
+                    coord,
+                    f"a value past column {get_column_letter(MAX_COLUMNS)}; bw2io tables are narrower",
+                )
+                bad.add((title, coord))
+            continue
+        if isinstance(value, Unreadable):
+            problems.add(title, coord, f"{value.describe()}")
+            bad.add((title, coord))
+            value = None
+        elif kind == "f":
+            formulas[(title, coord)] = str(value)
+        values[column - 1] = _clean(value)
+    width = max((c for c, v in values.items() if v is not None), default=-1) + 1
+    return tuple(values.get(c) for c in range(width))
 
 
 def _clean(value: Any) -> Any:
@@ -199,19 +251,24 @@ def _clean(value: Any) -> Any:
 
 
 def _saved_values(
-    path: Path, sheets: dict[str, list[Line] | None], formulas: dict[tuple[str, str], str], problems: Problems
+    path: Path,
+    sheets: dict[str, list[Line] | None],
+    formulas: dict[tuple[str, str], str],
+    problems: Problems,
+    bad: set[tuple[str, str]],
 ) -> None:
-    book = open_book(path, data_only=True)
+    """Put the value Excel saved with each formula in its place (a formula without one is a problem)."""
     saved: dict[tuple[str, str], Any] = {}
+    book = open_book(path, data_only=True)
     try:
-        for sheet in {s for s, _ in formulas}:
-            ws = book[sheet]
-            ws.reset_dimensions()
-            for row in ws.iter_rows():
-                for cell in row:
-                    key = (sheet, getattr(cell, "coordinate", ""))
+        for sheet in {s for s, _ in formulas if sheets.get(s) is not None}:
+            rows = SheetStream(book, sheet).rows()
+            for row in rows:
+                for column, (value, _kind) in row.cells.items():
+                    key = (sheet, f"{get_column_letter(column)}{row.number}")
                     if key in formulas:
-                        saved[key] = _clean(cell.value)
+                        saved[key] = value
+            rows.close()
     finally:
         book.close()
     for (sheet, coord), text in formulas.items():
@@ -219,18 +276,20 @@ def _saved_values(
         if lines is None:
             continue
         value = saved.get((sheet, coord))
-        if value is None:
+        if value is None or isinstance(value, Unreadable) or value == text:
             problems.add(
                 sheet,
                 coord,
                 f"Excel formula '{text}' has no saved value; open and save the file in Excel, or type the "
                 "value",
             )
+            bad.add((sheet, coord))
+            value = None
         letters, number = coordinate_from_string(coord)
         column = column_index_from_string(letters) - 1
         line = lines[number - 1]
         values = list(line.values) + [None] * (column + 1 - len(line.values))
-        values[column] = value
+        values[column] = _clean(value)
         lines[number - 1] = Line(sheet, number, tuple(values))
 
 
