@@ -1,0 +1,179 @@
+"""Monte Carlo on a Dask cluster: spans of seeded blocks as tasks, the numbers of one process.
+
+:func:`run_on` sends a compiled :class:`~lca.uncertainty.propagation.Propagator` (the
+plan) to every worker once (:meth:`distributed.Client.scatter` with ``broadcast=True``),
+then submits one task per span of iterations. A task draws its iterations from the run's
+seeded stream (:class:`~lca.uncertainty.sampling.UniformStream`: block ``b`` has its own
+generator, so iterations ``[start, stop)`` are the same numbers on any worker, in any
+order) and runs the single-process engine on them, chunk by chunk
+(:meth:`Propagator.chunk`, the function :meth:`Propagator.run` calls). It returns only what
+the statistics need: the impacts of its iterations per row and indicator, and the input
+draws the run keeps. :meth:`ClusterRun.result` writes them into the arrays of one
+:class:`~lca.uncertainty.results.MonteCarloResult` as they arrive: percentiles stay exact
+(every iteration is kept, as in one process) and the result is bit-identical to
+``Propagator.run`` with the same seed, whatever the number of workers or tasks.
+
+What is sent: the plan once per worker (its pickle: the matrices and their recipes, the
+input distributions, the per-iteration systems; a large loop's sparse LU is not sent but
+made again when the plan is loaded, see :class:`~lca.uncertainty.loops.SparseLoop`), a
+few integers per task, and back ``8 x (rows + 1) x indicators`` bytes per iteration plus
+``8 x kept inputs``.
+
+A worker that dies has its tasks run again elsewhere by Dask; their numbers do not depend
+on where they run, so the result is unchanged. Bit-identical needs the same NumPy and SciPy
+on the same kind of processor everywhere (``client.get_versions(check=True)``).
+
+Dask is the optional extra ``lca[dask]``; this module imports it only when a run starts.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from lca.uncertainty.propagation import Propagator
+from lca.uncertainty.results import MonteCarloResult
+from lca.uncertainty.sampling import RandomState, UniformStream
+
+Progress = Callable[[int, int], None]
+
+
+def run_blocks(
+    plan: Propagator, start: int, stop: int, seed: int, sampling: str, iterations: int, chunk: int, kept: int
+) -> tuple[np.ndarray, np.ndarray | None, list[int]]:
+    """One task: iterations ``[start, stop)`` of a run of ``iterations`` seeded by ``seed``.
+
+    Runs on a worker, ``plan`` being its loaded copy. Returns the impacts
+    ``(rows + 1, indicators, stop - start)``, the first ``kept`` input draws of each
+    iteration (None when ``kept`` is 0) and the numbers of the iterations that a large loop
+    solved by their own factorisation.
+    """
+    stream = UniformStream(plan.space.gaussian, seed, sampling, iterations)
+    count = stop - start
+    values = np.empty((len(plan.rows) + 1, len(plan.matrices.indicators), count))
+    inputs = np.empty((count, kept), order="F") if kept else None
+    fallbacks: list[int] = []
+    for first in range(start, stop, chunk):
+        last = min(first + chunk, stop)
+        rows = slice(first - start, last - start)
+        part = inputs[rows] if inputs is not None else None
+        values[:, :, rows], more = plan.chunk(first, stream.uniforms(first, last), part)
+        fallbacks += more
+    return values, inputs, fallbacks
+
+
+def spans(iterations: int, size: int) -> list[tuple[int, int]]:
+    """Iterations ``[start, stop)`` of each task: ``size`` each, the last one shorter.
+
+    >>> spans(10, 4)
+    [(0, 4), (4, 8), (8, 10)]
+    """
+    return [(start, min(start + size, iterations)) for start in range(0, iterations, size)]
+
+
+@dataclass
+class ClusterRun:
+    """A Monte Carlo run submitted to a Dask cluster (see :func:`run_on`).
+
+    Attributes
+    ----------
+    futures : list of distributed.Future
+        One per task, in the order of :attr:`spans` (for ``dask.distributed.progress``).
+    spans : list of (int, int)
+        Iterations of each task.
+    """
+
+    client: Any
+    propagator: Propagator
+    plan: Any
+    futures: list[Any]
+    spans: list[tuple[int, int]]
+    seed: int
+    sampling: str
+    percentiles: Sequence[float]
+    values: np.ndarray = field(repr=False)
+    inputs: np.ndarray | None = field(repr=False)
+
+    def result(self, progress: Progress | None = None) -> MonteCarloResult:
+        """Gather the tasks' results as they complete into one :class:`MonteCarloResult`.
+
+        ``progress(done, total)`` is called after each task with the iterations done. A task's
+        error (an iteration with no finite solution...) is raised here, the other tasks
+        cancelled.
+        """
+        from distributed import as_completed
+
+        place = {future.key: span for future, span in zip(self.futures, self.spans, strict=True)}
+        total, done = self.spans[-1][1], 0
+        fallbacks: list[int] = []
+        try:
+            for future, (values, inputs, more) in as_completed(self.futures, with_results=True):
+                start, stop = place[future.key]
+                self.values[:, :, start:stop] = values
+                if self.inputs is not None:
+                    self.inputs[start:stop] = inputs
+                fallbacks += more
+                done += stop - start
+                future.release()
+                if progress is not None:
+                    progress(done, total)
+        finally:
+            self.cancel()
+        return self.propagator.assemble(
+            self.values, self.inputs, self.seed, self.sampling, self.percentiles, fallbacks
+        )
+
+    def cancel(self) -> None:
+        """Cancel the tasks not gathered yet and drop the plan from the workers."""
+        self.client.cancel([f for f in self.futures if not f.done()])
+        self.plan.release()
+
+
+def run_on(
+    client: Any,
+    propagator: Propagator,
+    iterations: int,
+    seed: RandomState = None,
+    sampling: str = "random",
+    *,
+    chunk_size: int | None = None,
+    percentiles: Sequence[float] = (2.5, 97.5),
+    keep_inputs: bool | None = None,
+    task_iterations: int | None = None,
+) -> ClusterRun:
+    """Submit a Monte Carlo run of ``propagator`` to the Dask cluster of ``client``.
+
+    The arguments are those of :func:`lca.uncertainty.propagation.monte_carlo`;
+    ``task_iterations`` is the iterations of a task (default: one seeded block,
+    :func:`lca.uncertainty.sampling.block_rows`; a multiple of it draws each block once).
+    Call :meth:`ClusterRun.result` for the result.
+    """
+    from lca.errors import UncertaintyError
+
+    chunk = propagator.chunking(iterations, chunk_size)
+    stream = UniformStream(propagator.space.gaussian, seed, sampling, int(iterations))
+    size = int(task_iterations) if task_iterations else stream.block_rows
+    if size < 1:
+        raise UncertaintyError(f"task_iterations is {task_iterations}, expected >= 1")
+    values, inputs = propagator.outputs(iterations, keep_inputs)
+    kept = 0 if inputs is None else inputs.shape[1]
+    plan = client.scatter(propagator, broadcast=True, hash=False)
+    run = uuid.uuid4().hex[:12]
+    work = spans(int(iterations), size)
+    futures = [
+        client.submit(
+            run_blocks, plan, start, stop, stream.entropy, sampling, int(iterations), min(chunk, size), kept,
+            key=f"lca-monte-carlo-{run}-{start}",
+        )
+        for start, stop in work
+    ]  # fmt: skip
+    return ClusterRun(
+        client, propagator, plan, futures, work, stream.entropy, sampling, percentiles, values, inputs
+    )
+
+
+__all__ = ["ClusterRun", "run_blocks", "run_on", "spans"]
