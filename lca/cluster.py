@@ -18,6 +18,7 @@ lca.errors.OptionError: --dask local:0: expected local, local:WORKERS (WORKERS >
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -68,8 +69,13 @@ def connect(spec: str) -> Iterator[Any]:
 
         count = workers or os.cpu_count() or 1
         with (
+            # the command prints a task's error itself: the workers' own log of it is left out
             distributed.LocalCluster(
-                n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=count,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.CRITICAL,
             ) as cluster,
             distributed.Client(cluster) as client,
         ):

@@ -349,13 +349,13 @@ def assess_scenario(
     except LcaError as exc:
         where = f"{scenario.where} (scenario '{scenario.name}')"
         raise InputFileError([Problem(where, str(exc))]) from None
-    return frame.assign(scenario=scenario.name)
+    frame.insert(0, "scenario", scenario.name)
+    return frame
 
 
 def tidy_scenarios(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Scenarios' tables as one, the ``scenario`` column first."""
-    table = pd.concat(frames, ignore_index=True)
-    return table[["scenario", *[c for c in table.columns if c != "scenario"]]]
+    """Scenarios' tables (:func:`assess_scenario`) as one."""
+    return pd.concat(frames, ignore_index=True)
 
 
 __all__ = [

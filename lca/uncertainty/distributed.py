@@ -101,31 +101,51 @@ class ClusterRun:
     def result(self, progress: Progress | None = None) -> MonteCarloResult:
         """Gather the tasks' results as they complete into one :class:`MonteCarloResult`.
 
-        ``progress(done, total)`` is called after each task with the iterations done. A task's
-        error (an iteration with no finite solution...) is raised here, the other tasks
+        ``progress(done, total)`` is called after each task with the iterations done. An
+        error in a task (a draw out of range, an iteration with no finite solution) is raised
+        here, that of the earliest failing iteration, as in one process; the other tasks are
         cancelled.
         """
-        from distributed import as_completed
+        from distributed import KilledWorker, as_completed
+
+        from lca.errors import UncertaintyError
 
         place = {future.key: span for future, span in zip(self.futures, self.spans, strict=True)}
         total, done = self.spans[-1][1], 0
         fallbacks: list[int] = []
+        gathered: set[str] = set()
         try:
-            for future, (values, inputs, more) in as_completed(self.futures, with_results=True):
+            for future, outcome in as_completed(self.futures, with_results=True, raise_errors=False):
+                if future.status == "error":
+                    raise self._first_error(gathered)
+                values, inputs, more = outcome
                 start, stop = place[future.key]
                 self.values[:, :, start:stop] = values
                 if self.inputs is not None:
                     self.inputs[start:stop] = inputs
                 fallbacks += more
                 done += stop - start
+                gathered.add(future.key)
                 future.release()
                 if progress is not None:
                     progress(done, total)
+        except KilledWorker as exc:
+            raise UncertaintyError(
+                f"Monte Carlo on Dask: {exc} (a worker's memory limit is the usual cause: see "
+                "docs/distributed.md for the memory a worker needs)"
+            ) from None
         finally:
             self.cancel()
         return self.propagator.assemble(
             self.values, self.inputs, self.seed, self.sampling, self.percentiles, fallbacks
         )
+
+    def _first_error(self, gathered: set[str]) -> BaseException:
+        """The error of the earliest task that fails (tasks before it are waited for)."""
+        for future in self.futures:  # in iteration order; one of them failed
+            if future.key not in gathered and future.exception() is not None:
+                return future.exception()
+        raise AssertionError("no task failed")  # pragma: no cover
 
     def cancel(self) -> None:
         """Cancel the tasks not gathered yet and drop the plan from the workers."""
