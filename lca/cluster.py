@@ -29,6 +29,12 @@ from lca.errors import OptionError
 CONNECT_TIMEOUT = 10
 #: ``--dask`` for a cluster on this computer.
 LOCAL = "local"
+#: The environment of a local cluster's workers (glibc's malloc): arrays up to 64 MiB come from
+#: the heap and freed memory is kept up to 64 MiB, so a chunk's working arrays (at most
+#: ``CHUNK_BYTES``, 48 MiB) are reused by the next chunk instead of being mapped and faulted in
+#: again. Dask's default, ``MALLOC_TRIM_THRESHOLD_=65536``, returns memory at once: a BLOOM task
+#: then computes 4 times slower (benchmarks/dask_montecarlo.py --dask-malloc).
+WORKER_MALLOC = {"MALLOC_MMAP_THRESHOLD_": 1 << 26, "MALLOC_TRIM_THRESHOLD_": 1 << 26}
 
 
 def parse_cluster(spec: str) -> tuple[str | None, int | None]:
@@ -65,18 +71,9 @@ def connect(spec: str) -> Iterator[Any]:
     address, workers = parse_cluster(spec)
     distributed = dask_distributed()
     if address is None:
-        import os
-
-        count = workers or os.cpu_count() or 1
+        # the command prints a task's error itself: the workers' own log of it is left out
         with (
-            # the command prints a task's error itself: the workers' own log of it is left out
-            distributed.LocalCluster(
-                n_workers=count,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.CRITICAL,
-            ) as cluster,
+            local_cluster(workers, silence_logs=logging.CRITICAL) as cluster,
             distributed.Client(cluster) as client,
         ):
             yield client
@@ -89,6 +86,28 @@ def connect(spec: str) -> Iterator[Any]:
         ) from None
     with client:
         yield client
+
+
+def local_cluster(workers: int | None = None, **options: Any) -> Any:
+    """A :class:`distributed.LocalCluster` of ``workers`` processes (default: one per core), one thread each.
+
+    Its workers' C library keeps the arrays of a Monte Carlo chunk for the next one
+    (:data:`WORKER_MALLOC`, see docs/distributed.md).
+    """
+    import os
+
+    import dask
+
+    distributed = dask_distributed()
+    settings = {f"distributed.nanny.pre-spawn-environ.{name}": value for name, value in WORKER_MALLOC.items()}
+    with dask.config.set(settings):
+        return distributed.LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            **options,
+        )
 
 
 def workers(client: Any) -> int:
@@ -112,6 +131,7 @@ def show_progress(futures: Sequence[Any]) -> None:
 __all__ = [
     "CONNECT_TIMEOUT",
     "LOCAL",
+    "WORKER_MALLOC",
     "connect",
     "dask_distributed",
     "parse_cluster",

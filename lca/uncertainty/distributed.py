@@ -2,7 +2,7 @@
 
 :func:`run_on` sends a compiled :class:`~lca.uncertainty.propagation.Propagator` (the
 plan) to every worker once (:meth:`distributed.Client.scatter` with ``broadcast=True``),
-then submits one task per span of iterations. A task draws its iterations from the run's
+then submits one task per span of iterations (:func:`task_size`). A task draws its iterations from the run's
 seeded stream (:class:`~lca.uncertainty.sampling.UniformStream`: block ``b`` has its own
 generator, so iterations ``[start, stop)`` are the same numbers on any worker, in any
 order) and runs the single-process engine on them, chunk by chunk
@@ -64,6 +64,18 @@ def run_blocks(
         values[:, :, rows], more = plan.chunk(first, stream.uniforms(first, last), part)
         fallbacks += more
     return values, inputs, fallbacks
+
+
+def task_size(chunk: int, block: int) -> int:
+    """Iterations of a task by default: one chunk, in whole seeded blocks of ``block`` rows.
+
+    A task then evaluates as many iterations at once as one process does (a chunk, sized on
+    memory), and draws each block once (a task ending inside a block would draw it again).
+
+    >>> task_size(16384, 16384), task_size(16, 1), task_size(100, 131)
+    (16384, 16, 131)
+    """
+    return -(-chunk // block) * block
 
 
 def spans(iterations: int, size: int) -> list[tuple[int, int]]:
@@ -168,15 +180,14 @@ def run_on(
     """Submit a Monte Carlo run of ``propagator`` to the Dask cluster of ``client``.
 
     The arguments are those of :func:`lca.uncertainty.propagation.monte_carlo`;
-    ``task_iterations`` is the iterations of a task (default: one seeded block,
-    :func:`lca.uncertainty.sampling.block_rows`; a multiple of it draws each block once).
-    Call :meth:`ClusterRun.result` for the result.
+    ``task_iterations`` is the iterations of a task (default: :func:`task_size`). Call
+    :meth:`ClusterRun.result` for the result.
     """
     from lca.errors import UncertaintyError
 
     chunk = propagator.chunking(iterations, chunk_size)
     stream = UniformStream(propagator.space.gaussian, seed, sampling, int(iterations))
-    size = int(task_iterations) if task_iterations else stream.block_rows
+    size = int(task_iterations) if task_iterations else task_size(chunk, stream.block_rows)
     if size < 1:
         raise UncertaintyError(f"task_iterations is {task_iterations}, expected >= 1")
     values, inputs = propagator.outputs(iterations, keep_inputs)
@@ -196,4 +207,4 @@ def run_on(
     )
 
 
-__all__ = ["ClusterRun", "run_blocks", "run_on", "spans"]
+__all__ = ["ClusterRun", "run_blocks", "run_on", "spans", "task_size"]

@@ -644,8 +644,8 @@ def monte_carlo(
         optional extra ``lca[dask]``): the same numbers as without it, bit for bit. With a
         client, ``progress`` is called as the workers' tasks complete.
     task_iterations : int, optional
-        With ``client``: iterations per task (default: one seeded block,
-        :func:`~lca.uncertainty.sampling.block_rows`). Never changes the results.
+        With ``client``: iterations per task (default: a chunk in whole seeded blocks,
+        :func:`~lca.uncertainty.distributed.task_size`). Never changes the results.
 
     Returns
     -------
