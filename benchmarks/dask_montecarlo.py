@@ -66,7 +66,7 @@ def model_of(case: str) -> lca.Model:
     return case_model(case)
 
 
-def plan_figures(propagator: Propagator, iterations: int, seed: int) -> dict[str, float]:
+def plan_figures(propagator: Propagator, iterations: int, seed: int, task: int | None) -> dict[str, float]:
     """What is sent: the plan once per worker, then per task the call and its result."""
     t = time.perf_counter()
     blob = pickle.dumps(propagator, protocol=5)
@@ -75,7 +75,7 @@ def plan_figures(propagator: Propagator, iterations: int, seed: int) -> dict[str
     pickle.loads(blob)
     load_s = time.perf_counter() - t
     chunk = propagator.chunk_size()
-    size = min(task_size(chunk, block_rows(propagator.space.size)), iterations)
+    size = min(task or task_size(chunk, block_rows(propagator.space.size)), iterations)
     kept = propagator._kept_inputs(iterations, None)
     call = (run_blocks, 0, size, seed, "random", iterations, chunk, kept)
     t = time.perf_counter()
@@ -111,6 +111,7 @@ def distributed_run(
     expected: np.ndarray,
     dask_malloc: bool,
     repeat: int,
+    task: int | None,
 ) -> Timing:
     """The best of ``repeat`` distributed runs, each checked bit-identical to ``expected``."""
     from distributed import Client, LocalCluster, get_task_stream
@@ -129,7 +130,7 @@ def distributed_run(
         for _ in range(repeat):
             with get_task_stream(client) as stream:
                 t0 = time.time()
-                result = run_on(client, propagator, iterations, seed).result()
+                result = run_on(client, propagator, iterations, seed, task_iterations=task).result()
                 t1 = time.time()
             if not np.array_equal(result.values, expected):
                 raise SystemExit(f"{workers} workers: the result differs from the single-process run")
@@ -162,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeat", type=int, default=REPEAT, help="best of this many runs")
+    parser.add_argument("--task-iterations", type=int, help="iterations per task (default: run_on's)")
     parser.add_argument(
         "--dask-malloc",
         action="store_true",
@@ -179,13 +181,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.case}: compiled in {time.perf_counter() - t:.2f} s, {propagator.space.size:,} inputs")
     defaults = {"bloom": 400_000}
     iterations = args.iterations or defaults.get(args.case, 4000)
-    figures = plan_figures(propagator, iterations, args.seed)
+    figures = plan_figures(propagator, iterations, args.seed, args.task_iterations)
     print(
         f"plan: {figures['plan_bytes'] / 1e6:.3f} MB once per worker (pickled in {figures['plan_dump_s']:.3f} s, "
         f"loaded in {figures['plan_load_s']:.3f} s)"
     )
     print(
-        f"task of {figures['task_iterations']:,} iterations (the default: a chunk in whole seeded blocks): "
+        f"task of {figures['task_iterations']:,} iterations ({'--task-iterations' if args.task_iterations else 'the default: a chunk in whole seeded blocks'}): "
         f"{figures['task_in_bytes']:,} bytes sent, {figures['task_out_bytes']:,} bytes returned, "
         f"{figures['task_s'] * 1e3:.1f} ms compute in this process"
     )
@@ -196,7 +198,14 @@ def main(argv: list[str] | None = None) -> int:
     summary = {"single_it_s": iterations / single, **figures}
     for workers in args.workers:
         t = distributed_run(
-            propagator, workers, iterations, args.seed, expected.values, args.dask_malloc, args.repeat
+            propagator,
+            workers,
+            iterations,
+            args.seed,
+            expected.values,
+            args.dask_malloc,
+            args.repeat,
+            args.task_iterations,
         )
         overhead = t.wall / (single / workers) - 1
         compute = float(np.mean(t.computes))

@@ -8,6 +8,7 @@ so every draw, impact and percentile must be identical, not merely close.
 import os
 import pickle
 import signal
+import sys
 
 import numpy as np
 import pandas as pd
@@ -142,3 +143,19 @@ def test_a_scheduler_that_does_not_answer_is_an_option_error(capsys, monkeypatch
     monkeypatch.setattr("lca.cluster.CONNECT_TIMEOUT", 1)
     assert main(["run", str(EXAMPLE), "--iterations", "100", "--dask", "tcp://127.0.0.1:9"]) == 2
     assert "error: --dask tcp://127.0.0.1:9: no Dask scheduler answered within 1 s" in capsys.readouterr().err
+
+
+def test_lca_run_dask_local_starts_and_stops_its_own_cluster(capsys):
+    args = ["run", str(EXAMPLE), "--iterations", "500", "--seed", "2", "--format", "csv"]
+    assert main(args) == 0
+    alone = capsys.readouterr().out
+    assert main([*args, "--dask", "local:1"]) == 0
+    assert capsys.readouterr().out == alone
+
+
+def test_without_dask_the_option_says_how_to_install_it(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed: ImportError
+    assert main(["run", str(EXAMPLE), "--iterations", "100", "--dask", "local"]) == 2
+    assert "error: --dask needs Dask: install the optional extra with `pip install 'lca[dask]'`" in (
+        capsys.readouterr().err
+    )
