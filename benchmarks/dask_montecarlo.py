@@ -4,21 +4,23 @@ Usage::
 
     python benchmarks/dask_montecarlo.py --case bloom [--iterations 400000]
     python benchmarks/dask_montecarlo.py --case loop-1000 [--iterations 4000]
-    python benchmarks/dask_montecarlo.py --case ecoinvent-shaped --iterations 64 --workers 1
+    python benchmarks/dask_montecarlo.py --case ecoinvent-shaped --iterations 64 --repeat 1
 
 Cases: ``bloom`` (the shipped BLOOM case), and those of ``benchmarks/montecarlo.py``
 (``loop-N``, ``ecoinvent-shaped``...). For each, prints:
 
 - the plan a worker receives once: its pickled bytes, and the seconds to pickle and load it
   (loading rebuilds a large loop's sparse LU);
-- per task at the default size (a chunk, in whole seeded blocks): the bytes sent (the task: function and
-  integers) and returned (impacts and kept input draws), and the task's compute time;
+- per task at the default size (a chunk, in whole seeded blocks): the bytes sent (the task:
+  function and integers) and returned (impacts and kept input draws), its compute time here;
 - the single-process run (``Propagator.run``) and, for each worker count, the distributed run
   (scatter, tasks, gathering into one ``MonteCarloResult``): seconds, iterations per second,
-  overhead against perfect scaling of the single-process run (``t_w / (t_1 / w) - 1``), and the
-  per-task overhead measured by Dask's task stream: wall time x workers minus the tasks'
-  compute time, per task, as a share of a task's compute time. Each distributed result is
-  checked to be bit-identical to the single-process one.
+  overhead against perfect scaling of the single-process run (``t_w / (t_1 / w) - 1``); from
+  Dask's task stream, each task's compute time, the per-task overhead (the mean time a worker
+  waits between two of its tasks: scheduling, sending the task, handing its result over), the
+  start (to the first compute: scatter, plan loaded) and the tail (last compute to result);
+  the peak memory of a worker. Each distributed result is checked bit-identical to the
+  single-process one.
 
 The machine is shared: the load average (``os.getloadavg``) is printed beside the figures.
 The last lines are ``key=value`` summaries.
@@ -37,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import lca
-from lca.uncertainty.distributed import run_blocks, run_on, task_size
+from lca.uncertainty.distributed import _task, run_blocks, run_on, task_size
 from lca.uncertainty.propagation import Propagator
 from lca.uncertainty.sampling import block_rows
 
@@ -77,9 +79,10 @@ def plan_figures(propagator: Propagator, iterations: int, seed: int, task: int |
     chunk = propagator.chunk_size()
     size = min(task or task_size(chunk, block_rows(propagator.space.size)), iterations)
     kept = propagator._kept_inputs(iterations, None)
-    call = (run_blocks, 0, size, seed, "random", iterations, chunk, kept)
+    span = (0, size, seed, "random", iterations, chunk, kept)
+    call = (_task, "0" * 12, "bytes-" + "0" * 32, *span)  # the run's name, the plan's key, the span
     t = time.perf_counter()
-    result = run_blocks(propagator, *call[1:])
+    result = run_blocks(propagator, *span)
     task_s = time.perf_counter() - t
     return {
         "plan_bytes": len(blob),
@@ -101,6 +104,7 @@ class Timing:
     start: float  # seconds to the first task's compute (scatter, submit, plan loaded)
     gap: float  # mean idle seconds of a worker between two of its tasks
     tail: float  # seconds from the last compute to the result
+    peak_mib: float  # the largest peak resident memory of a worker process
 
 
 def distributed_run(
@@ -135,7 +139,16 @@ def distributed_run(
             if not np.array_equal(result.values, expected):
                 raise SystemExit(f"{workers} workers: the result differs from the single-process run")
             timings.append(_timing(stream.data, t0, t1))
-        return min(timings, key=lambda x: x.wall)
+        peak = max(client.run(_peak_mib).values())
+        best_run = min(timings, key=lambda x: x.wall)
+        return Timing(**{**best_run.__dict__, "peak_mib": peak})
+
+
+def _peak_mib() -> float:
+    """Peak resident memory of this process (a worker's, through ``client.run``)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def _timing(tasks: list[dict], t0: float, t1: float) -> Timing:
@@ -153,6 +166,7 @@ def _timing(tasks: list[dict], t0: float, t1: float) -> Timing:
         start=spans[0][0] - t0,
         gap=float(np.mean(gaps)) if gaps else 0.0,
         tail=t1 - max(stop for _, stop in spans),
+        peak_mib=0.0,
     )
 
 
@@ -214,11 +228,12 @@ def main(argv: list[str] | None = None) -> int:
             f"against single/{workers}; {len(t.computes)} tasks of {compute * 1e3:.1f} ms compute, "
             f"per-task overhead (a worker's idle time between two tasks) {t.gap * 1e3:.2f} ms = "
             f"{t.gap / compute:.1%} of a task; start {t.start:.3f} s, tail {t.tail:.3f} s; "
-            f"bit-identical; {load()}"
+            f"worker peak memory {t.peak_mib:,.0f} MiB; bit-identical; {load()}"
         )
         summary |= {f"w{workers}_it_s": iterations / t.wall, f"w{workers}_overhead": overhead}
         summary |= {f"w{workers}_task_ms": compute * 1e3, f"w{workers}_task_overhead_ms": t.gap * 1e3}
         summary |= {f"w{workers}_start_s": t.start, f"w{workers}_tail_s": t.tail}
+        summary |= {f"w{workers}_worker_peak_mib": t.peak_mib}
     for key, value in summary.items():
         print(f"{key}={value:.6g}")
     return 0

@@ -159,3 +159,17 @@ def test_without_dask_the_option_says_how_to_install_it(capsys, monkeypatch):
     assert "error: --dask needs Dask: install the optional extra with `pip install 'lca[dask]'`" in (
         capsys.readouterr().err
     )
+
+
+def test_a_worker_loads_a_plan_once_and_keeps_the_last_two(bloom):
+    from lca.uncertainty import distributed
+
+    blob = pickle.dumps(bloom, protocol=5)
+    first = distributed.loaded_plan("run-a", blob)
+    assert distributed.loaded_plan("run-a", b"not read again") is first  # loaded by the first task
+    distributed.loaded_plan("run-b", blob)
+    distributed.loaded_plan("run-c", blob)
+    assert list(distributed._LOADED) == ["run-b", "run-c"]  # KEEP_PLANS = 2: run-a dropped
+    distributed.forget_plan("run-b")
+    distributed.forget_plan("run-c")
+    assert not distributed._LOADED

@@ -1,8 +1,9 @@
 """Monte Carlo on a Dask cluster: spans of seeded blocks as tasks, the numbers of one process.
 
 :func:`run_on` sends a compiled :class:`~lca.uncertainty.propagation.Propagator` (the
-plan) to every worker once (:meth:`distributed.Client.scatter` with ``broadcast=True``),
-then submits one task per span of iterations (:func:`task_size`). A task draws its iterations from the run's
+plan, pickled once) to every worker (:meth:`distributed.Client.scatter` with
+``broadcast=True``), where the first task loads it (:func:`loaded_plan`), then submits one
+task per span of iterations (:func:`task_size`). A task draws its iterations from the run's
 seeded stream (:class:`~lca.uncertainty.sampling.UniformStream`: block ``b`` has its own
 generator, so iterations ``[start, stop)`` are the same numbers on any worker, in any
 order) and runs the single-process engine on them, chunk by chunk
@@ -28,18 +29,51 @@ Dask is the optional extra ``lca[dask]``; this module imports it only when a run
 
 from __future__ import annotations
 
+import contextlib
+import pickle
+import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from lca.uncertainty.propagation import Propagator
+from lca.uncertainty.propagation import Progress, Propagator
 from lca.uncertainty.results import MonteCarloResult
 from lca.uncertainty.sampling import RandomState, UniformStream
 
-Progress = Callable[[int, int], None]
+#: Plans loaded in this (worker) process, by run: the most recent :data:`KEEP_PLANS`.
+_LOADED: OrderedDict[str, Propagator] = OrderedDict()
+_LOADING = threading.Lock()
+KEEP_PLANS = 2
+
+
+def loaded_plan(run: str, blob: bytes) -> Propagator:
+    """The plan of ``run`` in this process, unpickled from ``blob`` by its first task here.
+
+    The plan travels as bytes, pickled once by the client: Dask copies bytes from worker to
+    worker as they are (a loaded ``Propagator`` would be pickled again at every copy), and each
+    worker loads it once (rebuilding a large loop's LU), whatever the number of its tasks.
+    """
+    with _LOADING:
+        plan = _LOADED.get(run)
+        if plan is None:
+            plan = _LOADED[run] = pickle.loads(blob)
+            while len(_LOADED) > KEEP_PLANS:
+                _LOADED.popitem(last=False)
+        return plan
+
+
+def forget_plan(run: str) -> None:
+    """Drop the plan of ``run`` from this process (the run is over)."""
+    with _LOADING:
+        _LOADED.pop(run, None)
+
+
+def _task(run: str, blob: bytes, *span: Any) -> tuple[np.ndarray, np.ndarray | None, list[int]]:
+    return run_blocks(loaded_plan(run, blob), *span)
 
 
 def run_blocks(
@@ -93,6 +127,8 @@ class ClusterRun:
 
     Attributes
     ----------
+    run : str
+        The run's name (its tasks' keys are ``lca-monte-carlo-RUN-START``).
     futures : list of distributed.Future
         One per task, in the order of :attr:`spans` (for ``dask.distributed.progress``).
     spans : list of (int, int)
@@ -101,6 +137,7 @@ class ClusterRun:
 
     client: Any
     propagator: Propagator
+    run: str
     plan: Any
     futures: list[Any]
     spans: list[tuple[int, int]]
@@ -163,6 +200,8 @@ class ClusterRun:
         """Cancel the tasks not gathered yet and drop the plan from the workers."""
         self.client.cancel([f for f in self.futures if not f.done()])
         self.plan.release()
+        with contextlib.suppress(Exception):  # a worker gone already has no plan to drop
+            self.client.run(forget_plan, self.run)
 
 
 def run_on(
@@ -192,19 +231,19 @@ def run_on(
         raise UncertaintyError(f"task_iterations is {task_iterations}, expected >= 1")
     values, inputs = propagator.outputs(iterations, keep_inputs)
     kept = 0 if inputs is None else inputs.shape[1]
-    plan = client.scatter(propagator, broadcast=True, hash=False)
     run = uuid.uuid4().hex[:12]
+    plan = client.scatter(pickle.dumps(propagator, protocol=5), broadcast=True, hash=False)
     work = spans(int(iterations), size)
     futures = [
         client.submit(
-            run_blocks, plan, start, stop, stream.entropy, sampling, int(iterations), min(chunk, size), kept,
+            _task, run, plan, start, stop, stream.entropy, sampling, int(iterations), min(chunk, size), kept,
             key=f"lca-monte-carlo-{run}-{start}",
         )
         for start, stop in work
     ]  # fmt: skip
     return ClusterRun(
-        client, propagator, plan, futures, work, stream.entropy, sampling, percentiles, values, inputs
+        client, propagator, run, plan, futures, work, stream.entropy, sampling, percentiles, values, inputs
     )
 
 
-__all__ = ["ClusterRun", "run_blocks", "run_on", "spans", "task_size"]
+__all__ = ["ClusterRun", "forget_plan", "loaded_plan", "run_blocks", "run_on", "spans", "task_size"]
