@@ -224,7 +224,7 @@ def test_an_amount_that_overflows_once_converted_is_named():
     model.activities["job"].exchanges[0] = Exchange("grid", 1e306, "MWh")
     with pytest.raises(
         InventoryError,
-        match=r"^activity 'job', exchange 1 \(input 'grid'\) amount: the amount 1e\+306 overflows",
+        match=r"^activity 'job', exchange 1 \(input 'grid'\) amount: the amount 1e\+306 is inf in the input's unit",
     ):
         lca.build_matrices(model)
 
@@ -385,15 +385,34 @@ def test_a_field_error_is_located_once(tmp_path):
     ]
 
 
-def test_an_impact_that_overflows_is_named():
-    # 1e306 kg CO2 eq/kWh is a float, but x 1,000 kWh = 1e309 kg > 1.8e308 (it printed 'inf')
+def test_an_amount_no_inventory_holds_is_refused_at_its_place():
+    # 1e306 kg CO2 eq/kWh is a float, but x 1,000 kWh = 1e309 kg > 1.8e308 (0.1.0 printed 'inf');
+    # no physical amount comes near 1e100 in its unit: refused where it is written
     model = grid_and_job()
     model.activities["grid"].exchanges[0].amount = 1e306
     model.activities["grid"].exchanges[0].unit = "kg CO2 eq"
     with pytest.raises(InventoryError) as info:
         lca.solve(model)
     assert str(info.value) == (
-        "activity 'grid': its GWP impact is inf (too large for a float); "
+        "activity 'grid', exchange 1 (input 'GWP') amount: the amount 1e+306 is 1e+306 in the input's unit, "
+        "above 1e+100; expected a physical amount (is it too large?)"
+    )
+
+
+def test_an_impact_that_overflows_is_named():
+    # a chain of 1e99: each amount is below 1e100, the supply of a3 is 1e297 (a float), but its
+    # 1e99 kg CO2 eq per item make 1e396 kg > 1.8e308
+    model = Model("chain")
+    for k in range(3):
+        model.add_activity(
+            Activity(f"a{k}", f"a{k}", "training", "item", [Exchange(f"a{k + 1}", 1e99, "item")])
+        )
+    model.add_activity(Activity("a3", "a3", "training", "item", [Exchange("GWP", 1e99, "kg CO2 eq")]))
+    model.functional_unit = FunctionalUnit("a0", 1)
+    with pytest.raises(InventoryError) as info:
+        lca.solve(model)
+    assert str(info.value) == (
+        "activity 'a3': its GWP impact is inf (too large for a float); "
         "check its amounts and those of what it uses for a huge number"
     )
 

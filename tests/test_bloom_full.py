@@ -126,3 +126,26 @@ def test_per_request_includes_the_whole_deployment(cases):
     assert result.total("GWP").to("g CO2 eq").magnitude == pytest.approx(
         deployment / 230_768 * 1000, rel=1e-9
     )
+
+
+def test_the_report_states_each_addition_separately(cases, tmp_path):
+    from lca.report import render
+    from lca.report.build import build_document
+    from lca.report.sections import ReportInput
+
+    _, full, _, result = cases
+    document = build_document(ReportInput(full, result, date="2026-12-01"))
+    section = next(s for s in document.sections if s.key == "results")
+    table = next(b for b in section.blocks if getattr(b, "key", "") == "additions")
+    additions = full.info["additions"]
+    assert [row[1] for row in table.rows] == list(additions)  # one row per addition, in order
+    for row in table.rows:
+        # each cell is the addition's own attributed contribution, exactly (kg CO2 eq first)
+        assert row[2].value == result.activity_total(row[1], "GWP").magnitude
+        assert row[0] == additions[row[1]]
+    # the freight of the nodes by hand: 3.03012 nodes x 110.5 kg = 334.8 kg = 0.3348 t;
+    # 0.3348 t x (0.57 x 9,400 + 0.107 x 1,000) kg CO2 eq/t.km = 1,830 kg
+    node_freight = next(r for r in table.rows if r[1] == "node_delivery")[2].value
+    assert node_freight == pytest.approx(NODES * NODE_KG / 1000 * (AIR * AIR_KM + ROAD * ROAD_KM), rel=1e-3)
+    page = render(document, "html").decode()
+    assert "Added to the published inventory" in page and "air freight of the nodes" in page

@@ -15,6 +15,7 @@ import scipy.sparse as sp
 
 from lca.compile.characterisation import _characterisation, _flows, _indicators, _missing
 from lca.compile.factors import (
+    MAX_AMOUNT,
     _at,
     _base_unit,
     _float,
@@ -164,8 +165,8 @@ class _Compiler:
                     factor, intensity, unit = scale
                     factor = sign * (factor * abs(production) if intensity else factor)
                     value = amount * factor
-                    if not math.isfinite(value):
-                        self._add(_overflow(Place("exchange", act.code, n, inp), amount))
+                    if not abs(value) <= MAX_AMOUNT:
+                        self._add(_overflow(Place("exchange", act.code, n, inp), amount, value))
                         continue
                     recipe = CompiledAmount(
                         (act.code, n, inp), Expr(None, amount, unit, exc.uncertainty), (), factor
@@ -329,8 +330,8 @@ class _Compiler:
                 return None
             factor = sign * scale
             value = amount * factor
-            if not math.isfinite(value):
-                self._add(_overflow(place, amount))
+            if not abs(value) <= MAX_AMOUNT:
+                self._add(_overflow(place, amount, value))
                 return None
             unit = parse_unit(exc.unit) if exc.unit else target
             return CompiledAmount(where, Expr(None, amount, unit, exc.uncertainty), (), factor), value
@@ -350,8 +351,8 @@ class _Compiler:
             self._add(_at(scale, place, "unit" if declared is not None or expr.formula is None else "amount"))
             return None
         value = float(quantity.magnitude) * sign * scale
-        if not math.isfinite(value):
-            self._add(_overflow(place, float(quantity.magnitude)))
+        if not abs(value) <= MAX_AMOUNT:
+            self._add(_overflow(place, float(quantity.magnitude), value))
             return None
         recipe_factor = sign * scale * (_factor(expr.unit, quantity.units) or 1.0)
         return CompiledAmount(where, expr, (), recipe_factor), value

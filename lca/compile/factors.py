@@ -108,14 +108,21 @@ def _formula_unit(
     )
 
 
-def _overflow(place: Place, amount: float) -> Problem:
+#: Largest magnitude of a matrix entry (in its canonical unit). No physical amount of an
+#: inventory comes near (1e100 J, kg or items); a larger one is a typo or an overflow, and it
+#: would overflow the impacts at solve time, where its cell is no longer known.
+MAX_AMOUNT = 1e100
+
+
+def _overflow(place: Place, amount: float, value: float) -> Problem:
+    """An amount whose matrix value (``value``, in the input's unit) is above :data:`MAX_AMOUNT`."""
     return Problem(
         place,
         field="amount",
         value=amount,
-        expected="a finite number",
-        message=f"the amount {amount:g} overflows to inf once converted; "
-        "expected a finite number (is it too large?)",
+        expected=f"an amount below {MAX_AMOUNT:g} once converted",
+        message=f"the amount {amount:g} is {abs(value):g} in the input's unit, above {MAX_AMOUNT:g}; "
+        "expected a physical amount (is it too large?)",
     )
 
 

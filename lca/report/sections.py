@@ -238,7 +238,49 @@ def results(data: ReportInput) -> Section:
         section.blocks.append(
             Paragraph("No Monte Carlo run: results are shown without uncertainty intervals.", note=True)
         )
+    additions = additions_table(data)
+    if additions is not None:
+        section.blocks.append(additions)
     return section
+
+
+def additions_table(data: ReportInput) -> Table | None:
+    """What the inventory adds to a published one (``info.additions``: activity code ->
+    what it is), each with its own contribution, so a reviewer sees each addition apart.
+
+    The contribution of an addition is its attributed impact (its own flows and the
+    background it pulls), deterministic.
+    """
+    additions = data.model.info.get("additions")
+    if not isinstance(additions, dict):
+        return None
+    codes = list(data.table.columns)
+    index = data.result.matrices.index
+    listed = [code for code in additions if code in index]
+    if not listed:
+        return None
+    cover = data.result.coverage(listed)
+    rows = []
+    for code in listed:
+        cells = []
+        for indicator in codes:
+            value = float(data.result.activity_total(code, indicator).magnitude)
+            state = cover.loc[code, indicator]
+            cells.append(
+                Value(
+                    value,
+                    scale=data.scales[indicator][1],
+                    missing=state == "none",
+                    bound="lower" if state == "partial" else "",
+                )
+            )
+        rows.append([str(additions[code]), code, *cells])
+    return Table(
+        "additions",
+        "Added to the published inventory: each addition's own contribution (deterministic values)",
+        ["addition", "activity", *indicator_columns(data)],
+        rows,
+    )
 
 
 def coverage_notes(data: ReportInput) -> list[str]:

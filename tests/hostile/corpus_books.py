@@ -530,9 +530,9 @@ def locations() -> list[Case]:
             "locations",
             "error: inv.yaml: a Monte Carlo iteration has no finite "
             "solution (the technosphere drawn is singular or its loops do not converge)",
-            slots={
-                "grid_gwp": "{input: GWP, amount: 1.0e+150, unit: g CO2 eq, gsd: 1000}",
-                "p_energy": "{amount: 1.0e+150, unit: kWh, gsd: 1000}",
+            slots={  # each amount below 1e100 (compile's MAX_AMOUNT); draws with a GSD of 1e30 overflow
+                "grid_gwp": "{input: GWP, amount: 1.0e+90, unit: g CO2 eq, gsd: 1.0e+60}",
+                "p_energy": "{amount: 1.0e+90, unit: kWh, gsd: 1.0e+60}",
             },
             argv=["run", "inv.yaml", "--iterations", "100", "--seed", "1"],
         ),
