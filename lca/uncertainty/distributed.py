@@ -100,16 +100,29 @@ def run_blocks(
     return values, inputs, fallbacks
 
 
-def task_size(chunk: int, block: int) -> int:
-    """Iterations of a task by default: one chunk, in whole seeded blocks of ``block`` rows.
+#: Tasks per worker thread at most by default: enough to balance the load (the last round
+#: leaves a worker idle for at most 1/8 of the run) and to re-run little when a worker dies,
+#: few enough that a cheap model's task computes for tens of milliseconds, against the
+#: millisecond or two Dask spends per task (benchmarks/distributed.py).
+TASKS_PER_WORKER = 8
 
-    A task then evaluates as many iterations at once as one process does (a chunk, sized on
-    memory), and draws each block once (a task ending inside a block would draw it again).
+
+def task_size(chunk: int, block: int, iterations: int = 0, slots: int = 1) -> int:
+    """Iterations of a task by default, in whole seeded blocks of ``block`` rows.
+
+    At least one chunk (a task evaluates as many iterations at once as one process does), and
+    at least ``iterations / (TASKS_PER_WORKER x slots)`` for a run of ``iterations`` on
+    ``slots`` worker threads, so that a model whose chunk computes in a few milliseconds does
+    not pay Dask's per-task cost thousands of times. Whole blocks: a task ending inside a
+    block would draw that block again. The size never changes the numbers.
 
     >>> task_size(16384, 16384), task_size(16, 1), task_size(100, 131)
     (16384, 16, 131)
+    >>> task_size(16384, 16384, 1_000_000, slots=2)  # 62,500 -> 4 blocks
+    65536
     """
-    return -(-chunk // block) * block
+    wanted = max(chunk, -(-iterations // (TASKS_PER_WORKER * max(slots, 1))))
+    return -(-wanted // block) * block
 
 
 def spans(iterations: int, size: int) -> list[tuple[int, int]]:
@@ -219,14 +232,16 @@ def run_on(
     """Submit a Monte Carlo run of ``propagator`` to the Dask cluster of ``client``.
 
     The arguments are those of :func:`lca.uncertainty.propagation.monte_carlo`;
-    ``task_iterations`` is the iterations of a task (default: :func:`task_size`). Call
+    ``task_iterations`` is the iterations of a task (default: :func:`task_size` for the
+    worker threads of the cluster when the run is submitted). Call
     :meth:`ClusterRun.result` for the result.
     """
     from lca.errors import UncertaintyError
 
     chunk = propagator.chunking(iterations, chunk_size)
     stream = UniformStream(propagator.space.gaussian, seed, sampling, int(iterations))
-    size = int(task_iterations) if task_iterations else task_size(chunk, stream.block_rows)
+    slots = sum(client.nthreads().values())  # worker threads now (0 while a cluster starts)
+    size = int(task_iterations) if task_iterations else task_size(chunk, stream.block_rows, iterations, slots)
     if size < 1:
         raise UncertaintyError(f"task_iterations is {task_iterations}, expected >= 1")
     values, inputs = propagator.outputs(iterations, keep_inputs)
@@ -246,4 +261,13 @@ def run_on(
     )
 
 
-__all__ = ["ClusterRun", "forget_plan", "loaded_plan", "run_blocks", "run_on", "spans", "task_size"]
+__all__ = [
+    "TASKS_PER_WORKER",
+    "ClusterRun",
+    "forget_plan",
+    "loaded_plan",
+    "run_blocks",
+    "run_on",
+    "spans",
+    "task_size",
+]
