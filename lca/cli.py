@@ -175,6 +175,15 @@ def _monte_carlo_options(cmd: argparse.ArgumentParser, default: int | None = Non
     cmd.add_argument("--seed", type=int, help="Monte Carlo seed (default: fresh, printed)")
 
 
+def _dask_option(cmd: argparse.ArgumentParser, what: str) -> None:
+    cmd.add_argument(
+        "--dask",
+        metavar="SCHEDULER|local[:WORKERS]",
+        help=f"run {what} on a Dask cluster: a scheduler's address (tcp://host:8786) or local "
+        "(a worker process per core; local:4 for four); the same numbers (needs lca[dask])",
+    )
+
+
 def _assessment(args: argparse.Namespace) -> dict:
     """The options ``lca run`` and ``lca scenarios`` share."""
     return {
@@ -183,6 +192,7 @@ def _assessment(args: argparse.Namespace) -> dict:
         "iterations": args.iterations or 0,
         "seed": args.seed,
         "sampling": args.sampling,
+        "dask": args.dask,
     }
 
 
@@ -230,6 +240,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
         help="output: aligned table (default), csv, json, md",
     )
     run.add_argument("--project", help="Brightway project the inventory's background links resolve in")
+    _dask_option(run, "the Monte Carlo iterations")
     run.set_defaults(func=_run)
 
 
@@ -259,13 +270,20 @@ def _add_scenarios(sub: argparse._SubParsersAction) -> None:
     _monte_carlo_options(cmd)
     cmd.add_argument("--sampling", choices=("random", "lhs"), default="random", help="Monte Carlo sampling")
     cmd.add_argument("--format", choices=FORMATS, default="table", help="output (default: table)")
+    cmd.add_argument(
+        "--out",
+        help="write the tidy table to this file as it is computed (.csv, or .parquet with pyarrow) "
+        "instead of printing it",
+    )
+    cmd.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    _dask_option(cmd, "batches of scenarios")
     cmd.set_defaults(func=_scenarios)
 
 
 def _scenarios(args: argparse.Namespace) -> int:
     from lca.commands import scenarios
 
-    scenarios(args.inventory, args.table, **_assessment(args))
+    scenarios(args.inventory, args.table, **_assessment(args), out=args.out, force=args.force)
     return 0
 
 

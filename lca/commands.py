@@ -47,16 +47,21 @@ def run(
     activities: Sequence[str] = (),
     settings: Mapping[str, str] | None = None,
     project: str | None = None,
+    dask: str | None = None,
 ) -> None:
     """``lca run``: assess an inventory (with Monte Carlo when ``iterations``) and print it.
 
-    ``project`` is the Brightway project the inventory's background links resolve in.
+    ``project`` is the Brightway project the inventory's background links resolve in;
+    ``dask`` the cluster the Monte Carlo iterations run on (:func:`lca.cluster.connect`).
     """
     import lca
+    from lca.errors import OptionError
     from lca.io.results import metadata, tidy_monte_carlo, tidy_result
     from lca.scenarios import apply_settings
 
     check_iterations(iterations, seed)
+    if dask is not None and not iterations:
+        raise OptionError(f"--dask {dask} needs --iterations (e.g. 10000): only Monte Carlo is distributed")
     model, source = load_inventory(inventory, project)
     if settings:
         model = apply_settings(model, settings)
@@ -64,7 +69,10 @@ def run(
     matrices = lca.build_matrices(model)
     result = lca.solve(matrices, demands)
     mc = None
-    if iterations:
+    if iterations and dask is not None:
+        mc = _monte_carlo_on(dask, matrices, iterations, seed, sampling, demands, activities)
+        frame = tidy_monte_carlo(mc, result.coverage(list(mc.rows)))
+    elif iterations:
         from lca.progress import ProgressBar
 
         with ProgressBar() as bar:
@@ -94,21 +102,33 @@ def scenarios(
     iterations: int = 0,
     seed: int | None = None,
     sampling: str = "random",
+    dask: str | None = None,
+    out: str | None = None,
+    force: bool = False,
 ) -> None:
-    """``lca scenarios``: assess every row of a scenarios CSV into one table and print it."""
+    """``lca scenarios``: assess every row of a scenarios CSV into one table and print it.
+
+    With ``dask``, batches of scenarios run on that cluster (:func:`lca.sweeps.sweep`); with
+    ``out``, the table is written there (.csv, or .parquet with pyarrow) as it is computed,
+    and not printed.
+    """
     import lca
     from lca.io.results import metadata
-    from lca.progress import ProgressBar
-    from lca.scenarios import read_scenarios, run_scenarios
+    from lca.scenarios import read_scenarios
 
     check_iterations(iterations, seed)
+    if out:
+        from lca.sweeps import check_table_output
+
+        check_table_output(out, overwrite=force, inputs=[p for p in (inventory, table) if p])
     model, source = load_inventory(inventory)
     rows = read_scenarios(table, model)
     demands = {demand: 1.0} if demand else None
-    with ProgressBar(unit="scenarios") as bar:
-        frame, seed = run_scenarios(
-            model, rows, iterations=iterations, seed=seed, sampling=sampling, demand=demands, progress=bar
-        )
+    options = {"iterations": iterations, "seed": seed, "sampling": sampling, "demand": demands}
+    if dask is not None:
+        frame, written, seed = _sweep_on(dask, model, rows, out, force, options)
+    else:
+        frame, written, seed = _sweep_here(model, rows, out, force, options)
     result = lca.solve(model, demands)
     document = metadata(model, result, inventory=source, demand=demands)
     document.update(
@@ -120,7 +140,59 @@ def scenarios(
         percentiles=[2.5, 97.5] if iterations else [],
     )
     header = _header(model, f"{len(rows)} scenarios of {Path(table).name}", source)
-    emit(frame, fmt, header=header, document=document, notes=_notes(result, iterations=iterations, seed=seed))
+    notes = _notes(result, iterations=iterations, seed=seed)
+    if out:
+        say(f"wrote {out} ({written:,} rows: {len(rows)} scenarios x phase x indicator x statistic)")
+        for note in notes:
+            say(note)
+        return
+    emit(frame, fmt, header=header, document=document, notes=notes)
+
+
+def _sweep_here(model, rows, out, force, options):
+    """The scenarios assessed in this process: (table, or None once written; rows; seed)."""
+    from lca.progress import ProgressBar
+    from lca.scenarios import scenario_frames, sweep_seed
+
+    seed = sweep_seed(options["iterations"], options["seed"])
+    with ProgressBar(unit="scenarios") as bar:
+        frames = scenario_frames(model, rows, **{**options, "seed": seed}, progress=bar)
+        return (*_table_or_file(frames, out, force), seed)
+
+
+def _sweep_on(spec, model, rows, out, force, options):
+    """The scenarios assessed on the ``--dask`` cluster, a batch per task."""
+    from lca.cluster import connect, show_progress
+    from lca.sweeps import sweep
+
+    with connect(spec) as client:
+        run = sweep(client, model, rows, **options)
+        show_progress(run.futures)
+        return (*_table_or_file(run.frames(), out, force), run.seed)
+
+
+def _table_or_file(frames, out, force):
+    """(table, rows) from the frames, or (None, rows) once they are written to ``out``."""
+    from lca.scenarios import tidy_scenarios
+    from lca.sweeps import write_table
+
+    if out:
+        return None, write_table(frames, out, overwrite=force)
+    table = tidy_scenarios(list(frames))
+    return table, len(table)
+
+
+def _monte_carlo_on(spec, matrices, iterations, seed, sampling, demand, activities):
+    """``lca run --iterations N --dask SPEC``: the iterations on that cluster, Dask's progress bar."""
+    from lca.cluster import connect, show_progress
+    from lca.uncertainty.distributed import run_on
+    from lca.uncertainty.propagation import Propagator
+
+    propagator = Propagator(matrices, demand, activities)
+    with connect(spec) as client:
+        run = run_on(client, propagator, iterations, seed, sampling)
+        show_progress(run.futures)
+        return run.result()
 
 
 def validate(inventory: str) -> None:

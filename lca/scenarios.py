@@ -38,7 +38,7 @@ import csv
 import dataclasses
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -279,38 +279,94 @@ def run_scenarios(
     """Assess every scenario: one tidy table with a ``scenario`` column, and the seed.
 
     With Monte Carlo, each scenario is drawn paired with the inventory itself
-    (:func:`lca.uncertainty.compare`, one seed for all, the first run's when none is
-    given): an input a scenario does not fix gets the same draws in every scenario,
-    the draws of ``lca run --iterations`` with that seed, so differences between
-    scenarios come from what they set, not from sampling noise.
+    (:func:`lca.uncertainty.compare`, one seed for all, fresh when none is given): an
+    input a scenario does not fix gets the same draws in every scenario, the draws of
+    ``lca run --iterations`` with that seed, so differences between scenarios come from
+    what they set, not from sampling noise. :func:`lca.sweeps.sweep` runs the same on a
+    Dask cluster.
+    """
+    seed = sweep_seed(iterations, seed)
+    frames = scenario_frames(model, scenarios, iterations, seed, sampling, demand, progress)
+    return tidy_scenarios(list(frames)), seed
+
+
+def scenario_frames(
+    model: Model,
+    scenarios: list[Scenario],
+    iterations: int = 0,
+    seed: int | None = None,
+    sampling: str = "random",
+    demand: Mapping[str, float] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[pd.DataFrame]:
+    """Each scenario's tidy table in turn (:func:`assess_scenario`), for a table written as it grows."""
+    for k, scenario in enumerate(scenarios):
+        yield assess_scenario(model, scenario, iterations, seed, sampling, demand)
+        if progress is not None:
+            progress(k + 1, len(scenarios))
+
+
+def sweep_seed(iterations: int, seed: int | None) -> int | None:
+    """The one seed of every scenario's Monte Carlo run: ``seed``, or fresh entropy."""
+    if iterations and seed is None:
+        import numpy as np
+
+        return int(np.random.SeedSequence().entropy)
+    return seed
+
+
+def assess_scenario(
+    model: Model,
+    scenario: Scenario,
+    iterations: int = 0,
+    seed: int | None = None,
+    sampling: str = "random",
+    demand: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """One scenario's tidy table (see :func:`run_scenarios`), with its ``scenario`` column.
+
+    Raises
+    ------
+    InputFileError
+        A problem of the scenario, at its line of the scenarios file.
     """
     from lca.compile import build_matrices
     from lca.io.results import tidy_monte_carlo, tidy_result
     from lca.solve import solve
     from lca.uncertainty.sensitivity import compare
 
-    frames = []
-    for k, scenario in enumerate(scenarios):
-        changed = apply_settings(model, scenario.settings, lambda n, v, s=scenario: f"{s.where}, column {n}")
-        try:
-            result = solve(build_matrices(changed), demand)
-            if iterations:
-                demands = {"demand_a": demand or None, "demand_b": demand or None}
-                paired = compare(model, changed, iterations, seed, sampling=sampling, **demands)
-                seed = paired.b.seed
-                frame = tidy_monte_carlo(paired.b, result.coverage(list(paired.b.rows)))
-            else:
-                frame = tidy_result(result)
-        except InputFileError:
-            raise
-        except LcaError as exc:
-            where = f"{scenario.where} (scenario '{scenario.name}')"
-            raise InputFileError([Problem(where, str(exc))]) from None
-        if progress is not None:
-            progress(k + 1, len(scenarios))
-        frames.append(frame.assign(scenario=scenario.name))
-    table = pd.concat(frames, ignore_index=True)
-    return table[["scenario", *[c for c in table.columns if c != "scenario"]]], seed
+    changed = apply_settings(model, scenario.settings, lambda n, v, s=scenario: f"{s.where}, column {n}")
+    try:
+        result = solve(build_matrices(changed), demand)
+        if iterations:
+            demands = {"demand_a": demand or None, "demand_b": demand or None}
+            paired = compare(model, changed, iterations, seed, sampling=sampling, **demands)
+            frame = tidy_monte_carlo(paired.b, result.coverage(list(paired.b.rows)))
+        else:
+            frame = tidy_result(result)
+    except InputFileError:
+        raise
+    except LcaError as exc:
+        where = f"{scenario.where} (scenario '{scenario.name}')"
+        raise InputFileError([Problem(where, str(exc))]) from None
+    frame.insert(0, "scenario", scenario.name)
+    return frame
 
 
-__all__ = ["Scenario", "apply_settings", "parse_setting", "read_scenarios", "reference_unit", "run_scenarios"]
+def tidy_scenarios(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Scenarios' tables (:func:`assess_scenario`) as one."""
+    return pd.concat(frames, ignore_index=True)
+
+
+__all__ = [
+    "Scenario",
+    "apply_settings",
+    "assess_scenario",
+    "parse_setting",
+    "read_scenarios",
+    "reference_unit",
+    "run_scenarios",
+    "scenario_frames",
+    "sweep_seed",
+    "tidy_scenarios",
+]

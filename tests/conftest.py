@@ -20,3 +20,20 @@ def grid_and_job(kwh: float = 1000.0, factor_g: float = 57.0) -> Model:
 @pytest.fixture
 def tiny() -> Model:
     return grid_and_job()
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    """A Dask cluster of 2 worker processes on this computer (loopback only, no dashboard), one per module."""
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client

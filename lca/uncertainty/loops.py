@@ -111,6 +111,7 @@ class SparseLoop:
         self.group = int(np.clip(2 ** int(np.log2(max(GROUP_SIZE // max(self.size, 1), 1))), 8, 256))
         self.rows = np.asarray(rows, dtype=np.int64)
         self.cols = np.asarray(cols, dtype=np.int64)
+        self.reference = np.asarray(reference, dtype=float)
         count = len(self.rows)
         self.gather = sp.csr_matrix((np.ones(count), (self.rows, np.arange(count))), shape=(size, count))
         try:
@@ -119,6 +120,11 @@ class SparseLoop:
             raise InventoryError(
                 f"a loop of {size} activities of the technosphere is singular at its deterministic values"
             ) from None
+
+    def __reduce__(self) -> tuple[type[SparseLoop], tuple]:
+        """Pickled as what builds it (a SuperLU object does not pickle): a copy loaded on a
+        worker factorises the same matrix once, with the same factors."""
+        return (SparseLoop, (self.size, self.rows, self.cols, self.reference))
 
     def _matrix(self, values: np.ndarray) -> sp.csc_matrix:
         return sp.csc_matrix((values, (self.rows, self.cols)), shape=(self.size, self.size))

@@ -91,6 +91,17 @@ class Propagator:
         self._plan_systems()
         self._compact_entries()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The plan as a distributed run sends it (:mod:`lca.uncertainty.distributed`).
+
+        Everything but the deterministic solver, which only planning uses (its SuperLU
+        factorisation does not pickle); a large loop's own factorisation is made again where
+        the plan is loaded (:class:`~lca.uncertainty.loops.SparseLoop`).
+        """
+        state = self.__dict__.copy()
+        state.pop("solver", None)  # absent from a loaded copy
+        return state
+
     # -- planning --------------------------------------------------------------------------
     def _columns_of(self, matrix: str) -> dict[int, int]:
         """Entry index -> input column, for the entries of ``matrix`` with their own draw."""
@@ -402,16 +413,10 @@ class Propagator:
         ``source(start, stop)``, when given, supplies uniforms in (0, 1) for iterations
         ``[start, stop)`` instead of the seeded stream (paired comparisons, Sobol designs).
         """
-        if isinstance(iterations, bool) or not isinstance(iterations, int | np.integer) or iterations < 1:
-            raise UncertaintyError(f"iterations is {iterations!r}, expected an integer >= 1")
+        chunk = self.chunking(iterations, chunk_size)
         stream = UniformStream(self.space.gaussian, rng, sampling, int(iterations))
-        chunk = int(chunk_size) if chunk_size else self.chunk_size()
-        if chunk < 1:
-            raise UncertaintyError(f"chunk_size is {chunk_size}, expected >= 1")
-        n_ind = len(self.matrices.indicators)
-        values = _result_array((len(self.rows) + 1, n_ind, int(iterations)))
-        kept = self._kept_inputs(iterations, keep_inputs)
-        inputs = np.empty((iterations, kept), order="F") if kept else None
+        values, inputs = self.outputs(iterations, keep_inputs)
+        kept = 0 if inputs is None else inputs.shape[1]
 
         def fetch(start: int, stop: int) -> np.ndarray:
             if source is not None:
@@ -435,6 +440,36 @@ class Propagator:
             if progress is not None:
                 progress(stop, iterations)
         pool.shutdown()
+        return self.assemble(values, inputs, stream.entropy, sampling, percentiles, fallbacks)
+
+    def chunking(self, iterations: int, chunk_size: int | None = None) -> int:
+        """The iterations per chunk of a run of ``iterations``, both checked."""
+        if isinstance(iterations, bool) or not isinstance(iterations, int | np.integer) or iterations < 1:
+            raise UncertaintyError(f"iterations is {iterations!r}, expected an integer >= 1")
+        chunk = int(chunk_size) if chunk_size else self.chunk_size()
+        if chunk < 1:
+            raise UncertaintyError(f"chunk_size is {chunk_size}, expected >= 1")
+        return chunk
+
+    def outputs(
+        self, iterations: int, keep_inputs: bool | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Empty arrays for a run's impacts ``(rows + 1, indicators, iterations)`` and kept
+        input draws ``(iterations, kept)`` (None when none are kept, see :func:`monte_carlo`)."""
+        values = _result_array((len(self.rows) + 1, len(self.matrices.indicators), int(iterations)))
+        kept = self._kept_inputs(iterations, keep_inputs)
+        return values, (np.empty((iterations, kept), order="F") if kept else None)
+
+    def assemble(
+        self,
+        values: np.ndarray,
+        inputs: np.ndarray | None,
+        seed: int,
+        sampling: str,
+        percentiles: Sequence[float],
+        fallbacks: Sequence[int],
+    ) -> MonteCarloResult:
+        """The result of a run from its filled :meth:`outputs` (``fallbacks``: iteration numbers)."""
         m = self.matrices
         return MonteCarloResult.build(
             model_name=m.model_name,
@@ -444,8 +479,8 @@ class Propagator:
             values=values,
             deterministic=self._deterministic_rows(),
             inputs=inputs,
-            input_labels=_input_labels(self, kept),
-            seed=stream.entropy,
+            input_labels=_input_labels(self, 0 if inputs is None else inputs.shape[1]),
+            seed=seed,
             sampling=sampling,
             percentiles=percentiles,
             fallbacks=len(set(fallbacks)),
@@ -572,6 +607,8 @@ def monte_carlo(
     demand: Mapping[str, float] | None = None,
     activities: Sequence[str] = (),
     keep_inputs: bool | None = None,
+    client: Any = None,
+    task_iterations: int | None = None,
 ) -> MonteCarloResult:
     """Propagate the uncertainty of ``model`` by Monte Carlo.
 
@@ -602,6 +639,13 @@ def monte_carlo(
         True keeps every input's draws (parameters and exchange amounts), False none;
         by default the parameters' draws are kept (for sensitivity analysis) when they
         fit in :data:`KEEP_INPUT_BYTES`, and exchange-level draws are not.
+    client : dask.distributed.Client, optional
+        Run the iterations on this Dask cluster (:mod:`lca.uncertainty.distributed`, the
+        optional extra ``lca[dask]``): the same numbers as without it, bit for bit. With a
+        client, ``progress`` is called as the workers' tasks complete.
+    task_iterations : int, optional
+        With ``client``: iterations per task (default: a chunk in whole seeded blocks,
+        :func:`~lca.uncertainty.distributed.task_size`). Never changes the results.
 
     Returns
     -------
@@ -609,6 +653,14 @@ def monte_carlo(
     """
     matrices = model if isinstance(model, Matrices) else build_matrices(model)
     propagator = Propagator(matrices, demand, activities)
+    if client is not None:
+        from lca.uncertainty.distributed import run_on
+
+        options = {"chunk_size": chunk_size, "percentiles": percentiles, "keep_inputs": keep_inputs}
+        run = run_on(
+            client, propagator, iterations, seed, sampling, task_iterations=task_iterations, **options
+        )
+        return run.result(progress)
     return propagator.run(iterations, seed, sampling, chunk_size, percentiles, progress, keep_inputs)
 
 
