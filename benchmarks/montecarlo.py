@@ -385,7 +385,12 @@ def main(argv: list[str] | None = None) -> int:
             args.bw_iterations or (200 if foreground else 5),
         )
     elif args.case.startswith("loop-"):
-        case_scale(args.case, args.iterations or 2000, args.seed, args.bw_iterations or 20)
+        # a run of a few seconds (10,000 iterations at 300 activities): a practitioner's run,
+        # not the first chunk's warm-up
+        n = int(args.case.split("-", 1)[1])
+        case_scale(
+            args.case, args.iterations or max(2000, 3_000_000 // n), args.seed, args.bw_iterations or 20
+        )
     elif args.case.startswith("synthetic-"):
         n = int(args.case.split("-", 1)[1])
         default_bw = {100: 500, 1000: 50}.get(n, 2)

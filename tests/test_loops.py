@@ -13,8 +13,10 @@ import lca
 from lca.errors import InventoryError
 from lca.model.records import Activity, Exchange, Flow, FunctionalUnit, Model
 from lca.model.uncertainty import Uncertainty
+from lca.solve import splu
+from lca.uncertainty import loops
 from lca.uncertainty.batched import DENSE_LOOP, BatchedSystem
-from lca.uncertainty.loops import MAX_STEPS
+from lca.uncertainty.loops import MAX_STEPS, DenseFactors, SparseLoop
 from lca.uncertainty.propagation import Propagator
 
 
@@ -66,11 +68,23 @@ def direct_totals(propagator: Propagator, draws: np.ndarray) -> np.ndarray:
     return np.array(totals).T
 
 
-@pytest.fixture(scope="module")
-def loop_2000():
+def sparse_loops(propagator: Propagator) -> list[SparseLoop]:
+    return [step.sparse for step in propagator.supply_system.steps if getattr(step, "sparse", None)]
+
+
+@pytest.fixture(scope="module", params=["dense factors", "sparse factors"])
+def loop_2000(request):
+    """A loop of 2,000 activities, its factors applied dense (they fill to about a quarter of
+    a dense matrix) and, with DENSE_FILL above 1, sparse: both paths of the refinement."""
     model = loop_model(2000)
     matrices = lca.build_matrices(model)
-    return Propagator(matrices)
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param == "sparse factors":
+            patch.setattr(loops, "DENSE_FILL", 2.0)
+        propagator = Propagator(matrices)
+        (loop,) = sparse_loops(propagator)
+    assert (loop.dense is not None) == (request.param == "dense factors")
+    return propagator
 
 
 def test_a_loop_of_2000_activities_equals_direct_sparse_solves(loop_2000):
@@ -87,6 +101,32 @@ def test_results_through_a_large_loop_are_identical_whatever_the_chunk_size(loop
     runs = [loop_2000.run(40, rng=3, chunk_size=c).values for c in (None, 7, 13, 40)]
     for other in runs[1:]:
         assert np.array_equal(other, runs[0])
+
+
+def test_dense_factors_solve_as_superlu_column_by_column_whatever_the_threads():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    a = loop_matrix(600)
+    lu = splu(a, minimum_degree=True)
+    assert DenseFactors.pays(lu)
+    dense = DenseFactors(lu)
+    rng = np.random.default_rng(2)
+    b = rng.random((600, 96))
+    with threadpoolctl.threadpool_limits(1):
+        one = dense.solve(b)
+    with threadpoolctl.threadpool_limits(2):
+        two = dense.solve(b)
+    assert np.array_equal(one, two)  # the BLAS threads do not change a bit
+    other = b.copy()
+    other[:, 1::2] = rng.random((600, 48))
+    assert np.array_equal(dense.solve(other)[:, ::2], one[:, ::2])  # nor the other columns
+    expected = lu.solve(b)
+    assert np.max(np.abs(one - expected)) <= 1e-13 * np.max(np.abs(expected))
+    assert np.max(np.abs(a @ one - b)) <= 1e-13 * np.max(np.abs(b))
+
+
+def loop_matrix(n: int) -> sp.csc_matrix:
+    rows, cols, values = random_loop(n)
+    return sp.csc_matrix((values, (rows, cols)), shape=(n, n))
 
 
 def random_loop(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

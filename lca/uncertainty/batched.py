@@ -111,6 +111,13 @@ class BatchedSystem:
             for c in np.unique(component[members[~single[members]]]):
                 self.steps.append(self._loop(np.flatnonzero(component == c)))
 
+    @property
+    def loop_group(self) -> int:
+        """Iterations refined together by the largest group of its large loops (1 when none):
+        a power of 2, so a multiple of every other loop's group."""
+        groups = [step.sparse.group for step in self.steps if isinstance(step, _Loop) and step.sparse]
+        return max(groups, default=1)
+
     def _level(self, nodes: np.ndarray, entries: np.ndarray) -> _Level:
         """Single activities solved by substitution, and their off-diagonal ``entries``."""
         local = np.full(self.size, -1)

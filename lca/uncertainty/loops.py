@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+from scipy.linalg import solve_triangular
 
 from lca.errors import InventoryError
 from lca.solve import splu
@@ -43,6 +44,11 @@ MAX_STEPS = 40
 #: Entries (loop size x iterations) refined together: a group of iterations is
 #: GROUP_SIZE // size of them (a power of 2, 8 to 256), aligned on the iteration number.
 GROUP_SIZE = 1 << 16
+#: A loop's sparse factors filled past this share of a dense matrix are applied dense
+#: (:class:`DenseFactors`): random-like loops fill to about a quarter.
+DENSE_FILL = 0.1
+#: ... when the dense factors take at most this many bytes (a loop of up to 4,096 activities).
+DENSE_BYTES = 128 * 2**20
 
 
 def factorise(matrix: sp.spmatrix) -> spla.SuperLU | Transposed:
@@ -83,6 +89,40 @@ class Transposed:
 _FACTORS: dict[tuple, spla.SuperLU] = {}
 
 
+class DenseFactors:
+    """A loop's SuperLU factors, ``Pr A Pc = L U``, stored dense and applied to all the
+    right-hand sides of a group at once (LAPACK's triangular solves, BLAS level 3).
+
+    The factors are SuperLU's, not a dense factorisation of their own: the same on every
+    computer and thread count. Each column's arithmetic depends only on that column (a
+    triangular solve never mixes right-hand sides), so an iteration's numbers do not depend
+    on the others of its group; checked bit for bit on 1 and 2 BLAS threads in the tests.
+    """
+
+    def __init__(self, lu: spla.SuperLU):
+        size = lu.shape[0]
+        self.perm_r, self.perm_c = lu.perm_r, lu.perm_c
+        # L's unit diagonal is implied, so L and U share one array (as LAPACK's getrf does)
+        self.factors = (sp.tril(lu.L, -1) + lu.U).toarray(order="F")
+        assert self.factors.shape == (size, size)
+
+    @staticmethod
+    def pays(lu: spla.SuperLU) -> bool:
+        """Whether ``lu``'s factors are filled enough, and small enough, to apply dense."""
+        size = lu.shape[0]
+        return lu.L.nnz + lu.U.nnz >= DENSE_FILL * size * size and 8 * size * size <= DENSE_BYTES
+
+    def solve(self, b: np.ndarray) -> np.ndarray:
+        """``A^-1 b`` for ``b`` of shape ``(size, columns)``."""
+        y = np.empty_like(b, order="F")
+        y[self.perm_r] = b
+        y = solve_triangular(
+            self.factors, y, lower=True, unit_diagonal=True, check_finite=False, overwrite_b=True
+        )
+        y = solve_triangular(self.factors, y, check_finite=False, overwrite_b=True)
+        return y[self.perm_c]
+
+
 def _canonical(a: sp.csc_matrix) -> sp.csc_matrix:
     a = a.copy()
     a.sum_duplicates()
@@ -115,11 +155,17 @@ class SparseLoop:
         count = len(self.rows)
         self.gather = sp.csr_matrix((np.ones(count), (self.rows, np.arange(count))), shape=(size, count))
         try:
-            self.lu = factorise(self._matrix(reference))
+            lu = factorise(self._matrix(reference))
+            # the loop's own factors, not its transpose's (which the cache may hold): those a
+            # copy of the plan loaded on another computer makes, so the same numbers there
+            if not isinstance(lu, spla.SuperLU):
+                lu = splu(_canonical(self._matrix(reference)), minimum_degree=True)
         except RuntimeError:
             raise InventoryError(
                 f"a loop of {size} activities of the technosphere is singular at its deterministic values"
             ) from None
+        self.lu = lu
+        self.dense = DenseFactors(lu) if DenseFactors.pays(lu) else None
 
     def __reduce__(self) -> tuple[type[SparseLoop], tuple]:
         """Pickled as what builds it (a SuperLU object does not pickle): a copy loaded on a
@@ -152,11 +198,16 @@ class SparseLoop:
             lo, hi = max(start, first), min(start + self.group, first + count)
             local = np.arange(lo, hi) - first
             place = np.arange(lo, hi) - start
-            # a group not wholly in this chunk is padded with copies of its first iteration
-            group_values = np.repeat(values[:, local[:1]], self.group, axis=1)
-            group_values[:, place] = values[:, local]
-            group_rhs = np.repeat(rhs[:, :, local[:1]], self.group, axis=2)
-            group_rhs[:, :, place] = rhs[:, :, local]
+            if hi - lo == self.group:  # a whole group: its columns as they are
+                group_values, group_rhs = (
+                    values[:, local[0] : local[-1] + 1],
+                    rhs[:, :, local[0] : local[-1] + 1],
+                )
+            else:  # a group not wholly in this chunk is padded with copies of its first iteration
+                group_values = np.repeat(values[:, local[:1]], self.group, axis=1)
+                group_values[:, place] = values[:, local]
+                group_rhs = np.repeat(rhs[:, :, local[:1]], self.group, axis=2)
+                group_rhs[:, :, place] = rhs[:, :, local]
             solved, converged = self._refine(group_values, group_rhs)
             x[:, :, local] = solved[:, :, place]
             for c, p in zip(local.tolist(), place.tolist(), strict=True):
@@ -185,11 +236,15 @@ class SparseLoop:
         return x, ~(active | failed).any(axis=0)
 
     def _precondition(self, residual: np.ndarray, active: np.ndarray) -> np.ndarray:
-        """``A0^-1 r`` for the active columns (zero elsewhere), one triangular solve each.
+        """``A0^-1 r`` for the active columns (any value elsewhere).
 
-        SciPy's SuperLU is faster one right-hand side at a time than with many at once, and
-        one at a time each column's arithmetic is the same whatever the others.
+        Dense factors solve every column of the group at once. Sparse ones solve the active
+        columns one at a time: SciPy's SuperLU is faster one right-hand side at a time than
+        with many at once, and one at a time each column's arithmetic is the same whatever
+        the others.
         """
+        if self.dense is not None:
+            return self.dense.solve(residual.reshape(self.size, -1)).reshape(residual.shape)
         out = np.zeros_like(residual)
         for side, k in zip(*np.nonzero(active), strict=True):
             out[:, side, k] = self.lu.solve(np.ascontiguousarray(residual[:, side, k]))

@@ -311,7 +311,11 @@ class Propagator:
         rows = block_rows(self.space.size)
         # a chunk of exactly one seeded block is drawn in place (no copy): take it when it is
         # within a factor 2 of the memory budget
-        return rows if budget // 2 <= rows <= 2 * budget else budget
+        chunk = rows if budget // 2 <= rows <= 2 * budget else budget
+        # whole groups of a large loop's iterations (a group cut by the chunk is refined in
+        # both chunks, padded: up to half the work again)
+        group = self.supply_system.loop_group
+        return chunk - chunk % group if chunk > group else chunk
 
     def evaluate(
         self,
