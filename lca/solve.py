@@ -35,6 +35,7 @@ import scipy.sparse as sp
 import scipy.sparse.csgraph as csgraph
 import scipy.sparse.linalg as spla
 
+from lca import collector
 from lca.compile import Matrices, build_matrices
 from lca.errors import InventoryError, LcaWarning, Problem
 from lca.model.records import BACKGROUND, PHASES, Model
@@ -287,7 +288,8 @@ class Result:
 def solve(model: Model | Matrices, demand: Mapping[str, float] | None = None) -> Result:
     """Compile (if needed) and solve ``model`` for ``demand`` (default: its functional unit)."""
     matrices = model if isinstance(model, Matrices) else build_matrices(model)
-    return Solver(matrices).solve(demand)
+    with collector.paused():  # a database's analysis makes many objects and no cycles
+        return Solver(matrices).solve(demand)
 
 
 # -- internals --------------------------------------------------------------------------------

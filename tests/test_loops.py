@@ -4,6 +4,8 @@ Every expected number here is an independent direct sparse solve (SuperLU throug
 ``scipy.sparse.linalg.spsolve``) of the iteration's own matrix, built from the kept draws.
 """
 
+import pickle
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -122,6 +124,34 @@ def test_dense_factors_solve_as_superlu_column_by_column_whatever_the_threads():
     expected = lu.solve(b)
     assert np.max(np.abs(one - expected)) <= 1e-13 * np.max(np.abs(expected))
     assert np.max(np.abs(a @ one - b)) <= 1e-13 * np.max(np.abs(b))
+
+
+@pytest.mark.parametrize("dense_fill", [loops.DENSE_FILL, 2.0], ids=["dense", "sparse"])
+def test_a_loop_solved_with_its_transposes_factors_gives_the_same_numbers_once_pickled(
+    dense_fill, monkeypatch
+):
+    # the deterministic solve caches the LU of a loop's transpose; a loop built after it
+    # solves with those factors (no second factorisation), and a copy of the plan loaded
+    # elsewhere, with an empty cache, must make the same factors: the same numbers
+    monkeypatch.setattr(loops, "DENSE_FILL", dense_fill)
+    monkeypatch.setattr(loops, "_FACTORS", {})
+    rows, cols, values = random_loop(500, seed=4)
+    loops.factorise(sp.csc_matrix((values, (cols, rows)), shape=(500, 500)))  # A^T
+    loop = SparseLoop(500, rows, cols, values)
+    assert isinstance(loop.lu, loops.Transposed)
+    assert (loop.dense is not None) == (dense_fill < 1)
+    monkeypatch.setattr(loops, "_FACTORS", {})
+    copy = pickle.loads(pickle.dumps(loop))
+    assert isinstance(copy.lu, loops.Transposed)
+    rng = np.random.default_rng(3)
+    drawn = values[:, None] * rng.lognormal(0, 0.1, (len(values), 16))
+    rhs = rng.random((500, 2, 16))
+    x = loop.solve(drawn, rhs, 0, [])
+    assert np.array_equal(copy.solve(drawn, rhs, 0, []), x)
+    for k in range(16):  # and it is the solution
+        a = sp.csc_matrix((drawn[:, k], (rows, cols)), shape=(500, 500))
+        residual = np.linalg.norm(a @ x[:, :, k] - rhs[:, :, k], axis=0)
+        assert np.all(residual <= loops.TOLERANCE * np.linalg.norm(rhs[:, :, k], axis=0))
 
 
 def loop_matrix(n: int) -> sp.csc_matrix:

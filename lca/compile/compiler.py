@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import gc
 import math
 import sys
-from collections.abc import Collection, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
 import pint
 import scipy.sparse as sp
 
+from lca import collector
 from lca.compile.characterisation import _characterisation, _flows, _indicators, _missing
 from lca.compile.factors import (
     MAX_AMOUNT,
@@ -51,7 +50,7 @@ def check(model: Model, unreadable: Collection[str] = ()) -> list[Problem]:
         Codes or names of records a reader could not build and has reported itself:
         references to them are not reported again.
     """
-    with _no_gc():
+    with collector.paused():
         return _Compiler(model, unreadable).run()[1]
 
 
@@ -64,7 +63,7 @@ def build_matrices(model: Model) -> Matrices:
         The class of the first problem, carrying every problem found (``.problems``), each
         with the activity, exchange or parameter named.
     """
-    with _no_gc():
+    with collector.paused():
         matrices, problems = _Compiler(model, ()).run()
     if problems:
         raise problems[0].error(problems)
@@ -82,20 +81,6 @@ def compile_parameters(model: Model) -> CompiledParameters:
     if compiler.problems:
         raise compiler.problems[0].error(compiler.problems)
     return params
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused: compiling a background database creates hundreds of
-    thousands of small objects and no cycles, and collections would rescan them all (20% of
-    the time at 400,000 exchanges)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # -- the compiler -----------------------------------------------------------------------------------

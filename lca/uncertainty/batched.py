@@ -39,6 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.csgraph as csgraph
 
+from lca import collector
 from lca.errors import InventoryError
 from lca.uncertainty.loops import SparseLoop
 
@@ -102,14 +103,15 @@ class BatchedSystem:
         entries = entries[np.argsort(generation[self.rows[entries]], kind="stable")]
         entry_generation = generation[self.rows[entries]]
         self.steps: list[_Level | _Loop] = []
-        for g in range(int(generation.max()) + 1 if self.size else 0):
-            members = np.flatnonzero(generation == g)
-            nodes = members[single[members]]
-            if len(nodes):
-                lo, hi = np.searchsorted(entry_generation, [g, g + 1])
-                self.steps.append(self._level(nodes, entries[lo:hi]))
-            for c in np.unique(component[members[~single[members]]]):
-                self.steps.append(self._loop(np.flatnonzero(component == c)))
+        with collector.paused():  # a database's levels are thousands of small matrices
+            for g in range(int(generation.max()) + 1 if self.size else 0):
+                members = np.flatnonzero(generation == g)
+                nodes = members[single[members]]
+                if len(nodes):
+                    lo, hi = np.searchsorted(entry_generation, [g, g + 1])
+                    self.steps.append(self._level(nodes, entries[lo:hi]))
+                for c in np.unique(component[members[~single[members]]]):
+                    self.steps.append(self._loop(np.flatnonzero(component == c)))
 
     @property
     def loop_group(self) -> int:

@@ -97,29 +97,37 @@ class DenseFactors:
     computer and thread count. Each column's arithmetic depends only on that column (a
     triangular solve never mixes right-hand sides), so an iteration's numbers do not depend
     on the others of its group; checked bit for bit on 1 and 2 BLAS threads in the tests.
+    ``lu`` may be a :class:`Transposed` (the factors of ``A^T`` solving with ``A``).
     """
 
-    def __init__(self, lu: spla.SuperLU):
-        size = lu.shape[0]
-        self.perm_r, self.perm_c = lu.perm_r, lu.perm_c
+    def __init__(self, lu: spla.SuperLU | Transposed):
+        self.transposed = isinstance(lu, Transposed)
+        own = lu.lu if self.transposed else lu
+        self.perm_r, self.perm_c = own.perm_r, own.perm_c
         # L's unit diagonal is implied, so L and U share one array (as LAPACK's getrf does)
-        self.factors = (sp.tril(lu.L, -1) + lu.U).toarray(order="F")
-        assert self.factors.shape == (size, size)
+        self.factors = (sp.tril(own.L, -1) + own.U).toarray(order="F")
 
     @staticmethod
-    def pays(lu: spla.SuperLU) -> bool:
+    def pays(lu: spla.SuperLU | Transposed) -> bool:
         """Whether ``lu``'s factors are filled enough, and small enough, to apply dense."""
-        size = lu.shape[0]
-        return lu.L.nnz + lu.U.nnz >= DENSE_FILL * size * size and 8 * size * size <= DENSE_BYTES
+        own = lu.lu if isinstance(lu, Transposed) else lu
+        size = own.shape[0]
+        return own.L.nnz + own.U.nnz >= DENSE_FILL * size * size and 8 * size * size <= DENSE_BYTES
 
     def solve(self, b: np.ndarray) -> np.ndarray:
         """``A^-1 b`` for ``b`` of shape ``(size, columns)``."""
+        f = self.factors
         y = np.empty_like(b, order="F")
-        y[self.perm_r] = b
-        y = solve_triangular(
-            self.factors, y, lower=True, unit_diagonal=True, check_finite=False, overwrite_b=True
-        )
-        y = solve_triangular(self.factors, y, check_finite=False, overwrite_b=True)
+        if self.transposed:  # A = Pc U^T L^T Pr
+            y[self.perm_c] = b
+            y = solve_triangular(f, y, trans="T", check_finite=False, overwrite_b=True)
+            y = solve_triangular(
+                f, y, trans="T", lower=True, unit_diagonal=True, check_finite=False, overwrite_b=True
+            )
+            return y[self.perm_r]
+        y[self.perm_r] = b  # A = Pr^T L U Pc^T
+        y = solve_triangular(f, y, lower=True, unit_diagonal=True, check_finite=False, overwrite_b=True)
+        y = solve_triangular(f, y, check_finite=False, overwrite_b=True)
         return y[self.perm_c]
 
 
@@ -146,7 +154,9 @@ class SparseLoop:
         The deterministic value of each entry: the factorised preconditioner.
     """
 
-    def __init__(self, size: int, rows: np.ndarray, cols: np.ndarray, reference: np.ndarray):
+    def __init__(
+        self, size: int, rows: np.ndarray, cols: np.ndarray, reference: np.ndarray, transposed: bool = False
+    ):
         self.size = int(size)
         self.group = int(np.clip(2 ** int(np.log2(max(GROUP_SIZE // max(self.size, 1), 1))), 8, 256))
         self.rows = np.asarray(rows, dtype=np.int64)
@@ -154,12 +164,13 @@ class SparseLoop:
         self.reference = np.asarray(reference, dtype=float)
         count = len(self.rows)
         self.gather = sp.csr_matrix((np.ones(count), (self.rows, np.arange(count))), shape=(size, count))
+        matrix = self._matrix(reference)
         try:
-            lu = factorise(self._matrix(reference))
-            # the loop's own factors, not its transpose's (which the cache may hold): those a
-            # copy of the plan loaded on another computer makes, so the same numbers there
-            if not isinstance(lu, spla.SuperLU):
-                lu = splu(_canonical(self._matrix(reference)), minimum_degree=True)
+            lu = factorise(matrix)
+            if transposed and not isinstance(lu, Transposed):
+                # a copy of a plan whose loop was solved with its transpose's factors (which
+                # the cache held where the plan was made): the same factors here, the same numbers
+                lu = Transposed(splu(_canonical(_canonical(matrix).T.tocsc()), minimum_degree=True))
         except RuntimeError:
             raise InventoryError(
                 f"a loop of {size} activities of the technosphere is singular at its deterministic values"
@@ -169,8 +180,9 @@ class SparseLoop:
 
     def __reduce__(self) -> tuple[type[SparseLoop], tuple]:
         """Pickled as what builds it (a SuperLU object does not pickle): a copy loaded on a
-        worker factorises the same matrix once, with the same factors."""
-        return (SparseLoop, (self.size, self.rows, self.cols, self.reference))
+        worker factorises the same matrix once (or its transpose, as here), with the same factors."""
+        transposed = isinstance(self.lu, Transposed)
+        return (SparseLoop, (self.size, self.rows, self.cols, self.reference, transposed))
 
     def _matrix(self, values: np.ndarray) -> sp.csc_matrix:
         return sp.csc_matrix((values, (self.rows, self.cols)), shape=(self.size, self.size))

@@ -32,6 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.csgraph as csgraph
 
+from lca import collector
 from lca.compile import CompiledAmount, Matrices, build_matrices
 from lca.errors import InventoryError, UncertaintyError
 from lca.model.records import BACKGROUND, PHASES, Model, suggest
@@ -67,6 +68,7 @@ class Propagator:
         same numbers, to rounding: for tests and benchmarks).
     """
 
+    @collector.paused()  # a database's set-up makes millions of objects and no cycles
     def __init__(
         self,
         matrices: Matrices,
@@ -81,6 +83,7 @@ class Propagator:
         self.deterministic = self.solver.solve(self.demand)
         self.space, self.keys = input_space(m)
         self._column = {key: c for c, key in enumerate(self.keys)}
+        self._parameter_columns = [(key[1], c) for key, c in self._column.items() if key[0] == "parameter"]
         self._plan_parameters()
         self.tech_values = np.array([_value(a, m) for a in m.tech_amounts], dtype=float)
         self._fill_production()
@@ -384,9 +387,8 @@ class Propagator:
     def _environment(self, draws: np.ndarray) -> dict[str, Any]:
         params = self.matrices.parameters
         env: dict[str, Any] = dict(params.base_values)
-        for key, c in self._column.items():
-            if key[0] == "parameter":
-                env[key[1]] = draws[:, c]
+        for name, c in self._parameter_columns:
+            env[name] = draws[:, c]
         with np.errstate(all="ignore"):
             for name in self.derived:
                 env[name] = params.formulas[name].evaluate(env)
