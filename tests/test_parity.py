@@ -129,6 +129,15 @@ CORPUS = [
         "1.5 is outside (0, 1]",
     ),
     (
+        # a normal but vanishingly small utilisation amortises the hardware into 1e300 and more:
+        # refused at the utilisation (0.1.0 ended in an unlocated "singular" at solve time)
+        "utilisation vanishingly small",
+        _set("activities.job.exchanges.1.utilisation", 1e-300),
+        "activities.job.exchanges[1].utilisation",
+        "Exchanges!F5",
+        "above 1e+100; expected a physical utilisation (is it too small?)",
+    ),
+    (
         "negative lifetime",
         _set("activities.job.exchanges.1.lifetime", "-1 year"),
         "activities.job.exchanges[1].lifetime",

@@ -15,6 +15,7 @@ from lca import collector
 from lca.compile.characterisation import _characterisation, _flows, _indicators, _missing
 from lca.compile.factors import (
     MAX_AMOUNT,
+    _amortised_overflow,
     _at,
     _base_unit,
     _float,
@@ -378,6 +379,9 @@ class _Compiler:
             self._add(_at(unit_mismatch("", "", share.units, target), place, "amount"))
             return None
         value = float(share.magnitude) * scale * sign
+        if not abs(value) <= MAX_AMOUNT:
+            self._add(_amortised_overflow(place, time[1], life[1], util[1], value))
+            return None
         exprs = (time[0], life[0], util[0])
         combined = exprs[0].unit / (exprs[1].unit * exprs[2].unit)
         recipe_factor = sign * (_factor(combined, target) or scale)

@@ -126,6 +126,31 @@ def _overflow(place: Place, amount: float, value: float) -> Problem:
     )
 
 
+def _amortised_overflow(
+    place: Place, time: pint.Quantity, life: pint.Quantity, util: pint.Quantity, value: float
+) -> Problem:
+    """An amortised share ``time / (life x util)`` above :data:`MAX_AMOUNT`: at the utilisation
+    or the lifetime when one of them is vanishingly small (the usual cause), else the amount."""
+    years = float(life.to("year").magnitude)
+    utilisation = float(util.to("").magnitude)
+    field, shown = (
+        ("utilisation", utilisation)
+        if utilisation <= 1e-10
+        else ("lifetime", _show(life))
+        if years <= 1e-10
+        else ("amount", _show(time))
+    )
+    return Problem(
+        place,
+        field=field,
+        value=shown,
+        expected=f"an amortised share below {MAX_AMOUNT:g}",
+        message=f"the amortised share {_show(time)} / ({_show(life)} x {utilisation:g}) "
+        f"is {abs(value):g} in the input's unit, above {MAX_AMOUNT:g}; expected a physical "
+        f"{field} (is it too {'large' if field == 'amount' else 'small'}?)",
+    )
+
+
 def _quantity_text(text: str) -> pint.Quantity | None:
     """Parse '6 year' or '400 W' as a quantity; None if it is not one."""
     parts = text.split(None, 1)
