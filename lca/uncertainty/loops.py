@@ -12,8 +12,10 @@ Computations*, 4th ed., section 3.5.3):
 which converges when the drawn matrix is close enough to the deterministic one (the
 spectral radius of ``I - A0^-1 A_k`` below 1; each step gains the digits that radius
 allows). All the iterations of a group are refined together: one sparse product over the
-loop's entries per step for all of them, then one triangular solve per iteration that has
-not converged yet.
+loop's entries per step for all of them, then the triangular solves: one per iteration that
+has not converged yet, or, when the factors fill past :data:`DENSE_FILL` of a dense matrix
+(random-like loops), one for the whole group with the factors stored dense
+(:class:`DenseFactors`).
 
 An iteration converges when every right-hand side has a relative residual
 ``||b - A_k x|| / ||b||`` at most :data:`TOLERANCE`. One that does not within
@@ -211,10 +213,8 @@ class SparseLoop:
             local = np.arange(lo, hi) - first
             place = np.arange(lo, hi) - start
             if hi - lo == self.group:  # a whole group: its columns as they are
-                group_values, group_rhs = (
-                    values[:, local[0] : local[-1] + 1],
-                    rhs[:, :, local[0] : local[-1] + 1],
-                )
+                columns = slice(lo - first, hi - first)
+                group_values, group_rhs = values[:, columns], rhs[:, :, columns]
             else:  # a group not wholly in this chunk is padded with copies of its first iteration
                 group_values = np.repeat(values[:, local[:1]], self.group, axis=1)
                 group_values[:, place] = values[:, local]
