@@ -1,5 +1,7 @@
 """Scenario sweeps on a Dask cluster of 2 worker processes: the serial table, row for row."""
 
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -114,3 +116,16 @@ def test_parquet_holds_the_csv_numbers(model, tmp_path):
     serial, _ = run_scenarios(model, scenarios)
     write_table([serial[:40], serial[40:]], tmp_path / "t.parquet")
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "t.parquet"), serial, check_exact=True)
+
+
+def test_parquet_without_pyarrow_is_refused_before_any_work(tmp_path, monkeypatch):
+    from lca.errors import OutputError
+    from lca.sweeps import check_table_output
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # `import pyarrow` raises ImportError
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    target = tmp_path / "t.parquet"
+    with pytest.raises(OutputError) as info:
+        check_table_output(target)
+    assert str(info.value) == f"{target}: writing Parquet needs pyarrow (pip install pyarrow); or write .csv"
+    assert not target.exists()
