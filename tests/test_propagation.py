@@ -291,3 +291,28 @@ def test_iterations_beyond_this_computers_memory_are_refused(monkeypatch):
     monkeypatch.setattr("lca.uncertainty.propagation._physical_memory", lambda: 10_000.0)
     with pytest.raises(UncertaintyError, match=r"iterations is 1,000: the results alone need 2\.24e-05 GiB"):
         monte_carlo(lca.load(EXAMPLE), 1000, seed=1)
+
+
+def test_a_run_makes_its_arrays_with_small_pages_and_restores_numpy_setting(monkeypatch):
+    from numpy._core import multiarray
+
+    def advised() -> bool:  # NumPy's huge-page advice, read without changing it
+        state = multiarray._set_madvise_hugepage(False)
+        multiarray._set_madvise_hugepage(state)
+        return state
+
+    seen = []
+    original = Propagator.chunk
+
+    def chunk(self, *args, **kwargs):
+        seen.append(advised())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Propagator, "chunk", chunk)
+    before = multiarray._set_madvise_hugepage(True)
+    try:
+        Propagator(lca.build_matrices(lca.bloom())).run(40, 1, chunk_size=16)
+        assert seen == [False, False, False]  # each chunk's arrays without huge pages
+        assert advised() is True  # the process's setting as it was
+    finally:
+        multiarray._set_madvise_hugepage(before)

@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from lca.uncertainty.memory import small_pages
 from lca.uncertainty.propagation import Progress, Propagator
 from lca.uncertainty.results import MonteCarloResult
 from lca.uncertainty.sampling import RandomState, UniformStream
@@ -76,6 +77,7 @@ def _task(run: str, blob: bytes, *span: Any) -> tuple[np.ndarray, np.ndarray | N
     return run_blocks(loaded_plan(run, blob), *span)
 
 
+@small_pages()  # as Propagator.run
 def run_blocks(
     plan: Propagator, start: int, stop: int, seed: int, sampling: str, iterations: int, chunk: int, kept: int
 ) -> tuple[np.ndarray, np.ndarray | None, list[int]]:

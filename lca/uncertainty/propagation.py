@@ -39,6 +39,7 @@ from lca.model.records import BACKGROUND, PHASES, Model, suggest
 from lca.solve import Result, Solver
 from lca.uncertainty.batched import BatchedSystem
 from lca.uncertainty.entries import EntryRecipes
+from lca.uncertainty.memory import small_pages
 from lca.uncertainty.results import MonteCarloResult, RowSpec
 from lca.uncertainty.sampling import InputSpace, RandomState, UniformStream, block_rows, input_space
 from lca.units import Q_, format_unit
@@ -403,6 +404,7 @@ class Propagator:
         parameters = sum(1 for key in self.keys if key[0] == "parameter")
         return parameters if iterations * parameters * 8 <= KEEP_INPUT_BYTES else 0
 
+    @small_pages()  # large arrays made and freed chunk after chunk (lca.uncertainty.memory)
     def run(
         self,
         iterations: int,
