@@ -180,7 +180,9 @@ def case_scale(case: str, iterations: int, seed: int, bw_iterations: int) -> Non
     propagator = Propagator(matrices)
     print(
         f"Propagator {time.perf_counter() - t:.1f} s: static background {propagator.static_count} activities, "
-        f"per-iteration system {propagator.supply_system.size}, chunk {propagator.chunk_size()}, inputs {propagator.space.size}"
+        f"per-iteration systems: supply {propagator.supply_system.size}, background "
+        f"{propagator.background.system.size if propagator.has_background else 0} "
+        f"(rows make the total: {propagator.rows_make_total}), chunk {propagator.chunk_size()}, inputs {propagator.space.size}"
     )
     t = time.perf_counter()
     result = propagator.run(iterations, seed)

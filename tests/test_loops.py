@@ -126,14 +126,21 @@ def test_dense_factors_solve_as_superlu_column_by_column_whatever_the_threads():
     assert np.max(np.abs(a @ one - b)) <= 1e-13 * np.max(np.abs(b))
 
 
-@pytest.mark.parametrize("dense_fill", [loops.DENSE_FILL, 2.0], ids=["dense", "sparse"])
+@pytest.mark.parametrize(
+    ("dense_fill", "multi_column"),
+    [(loops.DENSE_FILL, loops.MULTI_COLUMN), (2.0, loops.MULTI_COLUMN), (2.0, 100)],
+    ids=["dense", "sparse, a column at a time", "sparse, all columns at once"],
+)
 def test_a_loop_solved_with_its_transposes_factors_gives_the_same_numbers_once_pickled(
-    dense_fill, monkeypatch
+    dense_fill, multi_column, monkeypatch
 ):
     # the deterministic solve caches the LU of a loop's transpose; a loop built after it
     # solves with those factors (no second factorisation), and a copy of the plan loaded
-    # elsewhere, with an empty cache, must make the same factors: the same numbers
+    # elsewhere, with an empty cache, must make the same factors: the same numbers, on any
+    # number of BLAS threads
+    threadpoolctl = pytest.importorskip("threadpoolctl")
     monkeypatch.setattr(loops, "DENSE_FILL", dense_fill)
+    monkeypatch.setattr(loops, "MULTI_COLUMN", multi_column)
     monkeypatch.setattr(loops, "_FACTORS", {})
     rows, cols, values = random_loop(500, seed=4)
     loops.factorise(sp.csc_matrix((values, (cols, rows)), shape=(500, 500)))  # A^T
@@ -146,8 +153,14 @@ def test_a_loop_solved_with_its_transposes_factors_gives_the_same_numbers_once_p
     rng = np.random.default_rng(3)
     drawn = values[:, None] * rng.lognormal(0, 0.1, (len(values), 16))
     rhs = rng.random((500, 2, 16))
-    x = loop.solve(drawn, rhs, 0, [])
-    assert np.array_equal(copy.solve(drawn, rhs, 0, []), x)
+    with threadpoolctl.threadpool_limits(2):
+        x = loop.solve(drawn, rhs, 0, [])
+    with threadpoolctl.threadpool_limits(1):
+        assert np.array_equal(copy.solve(drawn, rhs, 0, []), x)
+    # an iteration's numbers do not depend on the others of its group
+    other = rhs.copy()
+    other[:, :, 1::2] = rng.random((500, 2, 8))
+    assert np.array_equal(loop.solve(drawn, other, 0, [])[:, :, ::2], x[:, :, ::2])
     for k in range(16):  # and it is the solution
         a = sp.csc_matrix((drawn[:, k], (rows, cols)), shape=(500, 500))
         residual = np.linalg.norm(a @ x[:, :, k] - rhs[:, :, k], axis=0)

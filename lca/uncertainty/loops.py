@@ -51,6 +51,10 @@ GROUP_SIZE = 1 << 16
 DENSE_FILL = 0.1
 #: ... when the dense factors take at most this many bytes (a loop of up to 4,096 activities).
 DENSE_BYTES = 128 * 2**20
+#: Sparse factors of a loop this large solve a group's columns in one call (SuperLU's
+#: level-3 path): 510 against 632 us a column on the 6,000-activity core of
+#: benchmarks/ecoinvent_shaped.py; smaller loops are faster a column at a time.
+MULTI_COLUMN = 4096
 
 
 def factorise(matrix: sp.spmatrix) -> spla.SuperLU | Transposed:
@@ -250,13 +254,16 @@ class SparseLoop:
     def _precondition(self, residual: np.ndarray, active: np.ndarray) -> np.ndarray:
         """``A0^-1 r`` for the active columns (any value elsewhere).
 
-        Dense factors solve every column of the group at once. Sparse ones solve the active
-        columns one at a time: SciPy's SuperLU is faster one right-hand side at a time than
-        with many at once, and one at a time each column's arithmetic is the same whatever
-        the others.
+        Dense factors solve every column of the group at once, and so do the sparse factors
+        of a loop of :data:`MULTI_COLUMN` activities or more. Smaller sparse ones solve the
+        active columns one at a time: SciPy's SuperLU is faster one right-hand side at a time
+        than with many at once there. Either way each column's arithmetic depends on that
+        column alone (checked on 1 and 2 BLAS threads in the tests).
         """
         if self.dense is not None:
             return self.dense.solve(residual.reshape(self.size, -1)).reshape(residual.shape)
+        if self.size >= MULTI_COLUMN:  # every column of the group, each computed alone
+            return self.lu.solve(np.asfortranarray(residual.reshape(self.size, -1))).reshape(residual.shape)
         out = np.zeros_like(residual)
         for side, k in zip(*np.nonzero(active), strict=True):
             out[:, side, k] = self.lu.solve(np.ascontiguousarray(residual[:, side, k]))

@@ -191,16 +191,23 @@ class Propagator:
         unit = self.solver.unit_impacts() if static.any() else np.zeros((len(m.indicators), n))
         unit[:, ~static] = 0.0  # U_S, zero outside S
         keep = ~static
-        v_index = np.full(n, -1)
-        v_index[keep] = np.arange(int(keep.sum()))
-        self.supply = _Block.build(m, self.tech_values, keep, v_index, unit)
-        self.demand_v = self.demand[keep]
-        self.total_fixed = unit @ self.demand  # U_S f_S
-        cb = sp.csr_matrix(m.characterisation)
         n_ind, n_rows = len(m.indicators), len(self.rows)
         member = np.zeros((n_rows, n), dtype=bool)
         for g, row in enumerate(self.rows):
             member[g, row.activities] = True
+        downstream = self._rows_make_total(background, keep, member) if self.partition else None
+        self.rows_make_total = downstream is not None
+        if downstream is None:
+            downstream = np.zeros(n, dtype=bool)
+            solved = keep
+        else:  # the foreground's supply alone (and what uses it); the rows' solutions make the total
+            solved = ~background | downstream
+        v_index = np.full(n, -1)
+        v_index[solved] = np.arange(int(solved.sum()))
+        self.supply = _Block.build(m, self.tech_values, solved, v_index, unit)
+        self.demand_v = self.demand[solved]
+        self.total_fixed = unit @ self.demand  # U_S f_S
+        cb = sp.csr_matrix(m.characterisation)
         fg = ~background[m.bio_cols]
         # direct part of each row: foreground bio entries of the row's activities
         ind_of = cb[:, m.bio_rows[self.supply.bio]].tocoo()  # indicators x bio entries of V
@@ -218,14 +225,14 @@ class Propagator:
         self.has_background = bool(background.any())
         if not self.has_background:
             return
+        upstream = background & ~downstream  # what the foreground asks of the background
         g_index = np.full(n, -1)
-        g_index[background & keep] = np.arange(int((background & keep).sum()))
-        self.background = _Block.build(m, self.tech_values, background & keep, g_index, unit)
+        g_index[upstream & keep] = np.arange(int((upstream & keep).sum()))
+        self.background = _Block.build(m, self.tech_values, upstream & keep, g_index, unit)
         n_g = self.background.system.size
         # background asked by each row's foreground activities: -A_GF s_F; rows in S are
         # weighted by U_S at once, the others are right-hand sides of the background system
-        t_bg_row = background[m.tech_rows]
-        self.asked_entries = np.flatnonzero(t_bg_row & ~background[m.tech_cols])
+        self.asked_entries = np.flatnonzero(upstream[m.tech_rows] & ~background[m.tech_cols])
         self.asked_cols = v_index[m.tech_cols[self.asked_entries]]
         asked_rows = m.tech_rows[self.asked_entries]
         r, c, sr, sc, sv = [], [], [], [], []
@@ -254,6 +261,44 @@ class Propagator:
             held = member[g] & background
             self.bg_demand[g_index[held & keep], g] = self.demand[held & keep]
             self.bg_demand_fixed[g] = unit[:, held] @ self.demand[held]
+
+    def _rows_make_total(
+        self, background: np.ndarray, keep: np.ndarray, member: np.ndarray
+    ) -> np.ndarray | None:
+        """The background activities downstream of the foreground when the background's
+        solutions for the rows add up to the whole system's; None when they do not.
+
+        Then the supply is solved for the foreground and what uses it (``D``: a life cycle
+        that sums the phases, say) and the total is their impacts plus the rows' background
+        impacts (linearity): one solve of the background fewer per iteration. It holds when
+        the rest of the varying background ``U`` asks nothing of ``D`` and the functional unit
+        nothing of ``U``, no row holds a background activity, and every foreground activity is
+        in exactly one row (phases, not tracked activities that overlap them).
+        """
+        m = self.matrices
+        n = len(m.activities)
+        foreground = ~background
+        if not (background & keep).any() or not member.size or member[:, background].any():
+            return None
+        if not np.all(member[:, foreground].sum(axis=0) == 1):
+            return None
+        # D: reached from the foreground along "is used by" (row -> column), through a source
+        off = m.tech_rows != m.tech_cols
+        starts = np.flatnonzero(foreground)
+        rows = np.concatenate([m.tech_rows[off], np.full(len(starts), n)])
+        cols = np.concatenate([m.tech_cols[off], starts])
+        graph = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n + 1))
+        reached = np.zeros(n + 1, dtype=bool)
+        reached[csgraph.breadth_first_order(graph, n, directed=True, return_predecessors=False)] = True
+        downstream = reached[:n] & background
+        varying = background & keep & ~downstream
+        if not varying.any():
+            return None  # nothing upstream to solve per row: the whole supply is as small
+        if np.any(varying[m.tech_rows] & downstream[m.tech_cols]):
+            return None  # D asks U: that demand is no row's
+        if np.any(self.demand[varying] != 0):
+            return None
+        return downstream
 
     def _compact_entries(self) -> None:
         """Recipes for the entries the per-iteration systems read, renumbered in their order.
@@ -318,7 +363,8 @@ class Propagator:
         chunk = rows if budget // 2 <= rows <= 2 * budget else budget
         # whole groups of a large loop's iterations (a group cut by the chunk is refined in
         # both chunks, padded: up to half the work again)
-        group = self.supply_system.loop_group
+        systems = [self.supply.system] + ([self.background.system] if self.has_background else [])
+        group = max(system.loop_group for system in systems)
         return chunk - chunk % group if chunk > group else chunk
 
     def evaluate(
@@ -362,6 +408,8 @@ class Propagator:
             bg_rhs = (self.asked_weights @ asked).reshape(n_g, n_rows, count) + self.bg_demand[:, :, None]
             _, _, pulled = self.background.solve(tech, bio, bg_rhs, first, fallbacks)
             out[:-1] += pulled.transpose(1, 0, 2)
+            if self.rows_make_total:
+                out[-1] += pulled.sum(axis=1)
             out[:-1] += (self.asked_static @ asked).reshape(n_rows, n_ind, count)
             out[:-1] += self.bg_demand_fixed[:, :, None]
         if not np.isfinite(out).all():  # rare: locate the draw that caused it
