@@ -213,8 +213,9 @@ class BatchedSystem:
         if len(step.outer):
             flows = values[step.outer][:, None, :] * x[step.outer_cols]
             acc = acc - (step.gather @ flows.reshape(len(step.outer), -1)).reshape(acc.shape)
-        if step.sparse is not None:
-            return step.sparse.solve(values[step.inner], acc, first, fallbacks)
+        if step.sparse is not None:  # (a loop that is the whole system: its entries as they are)
+            inner = values if len(step.inner) == len(values) else values[step.inner]
+            return step.sparse.solve(inner, acc, first, fallbacks)
         dense = np.zeros((count, m, m))
         np.add.at(dense, (slice(None), step.inner_rows, step.inner_cols), values[step.inner].T)
         try:
