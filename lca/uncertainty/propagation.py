@@ -84,7 +84,7 @@ class Propagator:
         self.deterministic = self.solver.solve(self.demand)
         self.space, self.keys = input_space(m)
         self._column = {key: c for c, key in enumerate(self.keys)}
-        self._parameter_columns = [(key[1], c) for key, c in self._column.items() if key[0] == "parameter"]
+        self._parameter_columns = list(self._columns_of("parameter").items())
         self._plan_parameters()
         self.tech_values = np.array([_value(a, m) for a in m.tech_amounts], dtype=float)
         self._fill_production()
@@ -158,22 +158,25 @@ class Propagator:
         every iteration, computed once.
         """
         m = self.matrices
-        n = len(m.activities)
         fixed = background.copy()
         fixed[m.tech_cols[self.tech_varying]] = False
         fixed[m.bio_cols[self.bio_varying]] = False
         # everything downstream of an activity that is not fixed is not static
+        return fixed & ~self._downstream(~fixed)
+
+    def _downstream(self, starts: np.ndarray) -> np.ndarray:
+        """Activities reached from ``starts`` (a mask, included) along "is used by" (an entry's
+        row to its column), breadth first from one source linked to every start."""
+        m = self.matrices
+        n = len(m.activities)
         off = m.tech_rows != m.tech_cols
-        graph = sp.csr_matrix(
-            (np.ones(int(off.sum()) + int((~fixed).sum())),
-             (np.concatenate([m.tech_rows[off], np.full(int((~fixed).sum()), n)]),
-              np.concatenate([m.tech_cols[off], np.flatnonzero(~fixed)]))),
-            shape=(n + 1, n + 1),
-        )  # fmt: skip
-        reached = csgraph.breadth_first_order(graph, n, directed=True, return_predecessors=False)
-        static = fixed.copy()
-        static[reached[reached < n]] = False
-        return static
+        first = np.flatnonzero(starts)
+        rows = np.concatenate([m.tech_rows[off], np.full(len(first), n)])
+        cols = np.concatenate([m.tech_cols[off], first])
+        graph = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n + 1))
+        reached = np.zeros(n + 1, dtype=bool)
+        reached[csgraph.breadth_first_order(graph, n, directed=True, return_predecessors=False)] = True
+        return reached[:n]
 
     def _plan_systems(self) -> None:
         """The systems solved per iteration, with the static background taken out.
@@ -276,21 +279,12 @@ class Propagator:
         in exactly one row (phases, not tracked activities that overlap them).
         """
         m = self.matrices
-        n = len(m.activities)
         foreground = ~background
         if not (background & keep).any() or not member.size or member[:, background].any():
             return None
         if not np.all(member[:, foreground].sum(axis=0) == 1):
             return None
-        # D: reached from the foreground along "is used by" (row -> column), through a source
-        off = m.tech_rows != m.tech_cols
-        starts = np.flatnonzero(foreground)
-        rows = np.concatenate([m.tech_rows[off], np.full(len(starts), n)])
-        cols = np.concatenate([m.tech_cols[off], starts])
-        graph = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n + 1))
-        reached = np.zeros(n + 1, dtype=bool)
-        reached[csgraph.breadth_first_order(graph, n, directed=True, return_predecessors=False)] = True
-        downstream = reached[:n] & background
+        downstream = self._downstream(foreground) & background  # D
         varying = background & keep & ~downstream
         if not varying.any():
             return None  # nothing upstream to solve per row: the whole supply is as small
