@@ -18,7 +18,7 @@ from lca.model.uncertainty import Uncertainty
 from lca.solve import splu
 from lca.uncertainty import loops
 from lca.uncertainty.batched import DENSE_LOOP, BatchedSystem
-from lca.uncertainty.loops import MAX_STEPS, DenseFactors, SparseLoop
+from lca.uncertainty.loops import MAX_STEPS, BlockFactors, SparseLoop, block_factors
 from lca.uncertainty.propagation import Propagator
 
 
@@ -74,18 +74,21 @@ def sparse_loops(propagator: Propagator) -> list[SparseLoop]:
     return [step.sparse for step in propagator.supply_system.steps if getattr(step, "sparse", None)]
 
 
-@pytest.fixture(scope="module", params=["dense factors", "sparse factors"])
+@pytest.fixture(scope="module", params=["block factors", "sparse factors"])
 def loop_2000(request):
-    """A loop of 2,000 activities, its factors applied dense (they fill to about a quarter of
-    a dense matrix) and, with DENSE_FILL above 1, sparse: both paths of the refinement."""
+    """A loop of 2,000 activities, its factors applied in a sparse and a dense block (they
+    fill to about a fifth of a dense matrix) and, with SUPERLU_COST at 0, by SuperLU: both
+    paths of the refinement."""
     model = loop_model(2000)
     matrices = lca.build_matrices(model)
     with pytest.MonkeyPatch.context() as patch:
         if request.param == "sparse factors":
-            patch.setattr(loops, "DENSE_FILL", 2.0)
+            patch.setattr(loops, "SUPERLU_COST", 0.0)
         propagator = Propagator(matrices)
         (loop,) = sparse_loops(propagator)
-    assert (loop.dense is not None) == (request.param == "dense factors")
+    assert (loop.blocks is not None) == (request.param == "block factors")
+    if loop.blocks is not None:  # both blocks used
+        assert 0 < loop.blocks.k < 2000
     return propagator
 
 
@@ -105,48 +108,79 @@ def test_results_through_a_large_loop_are_identical_whatever_the_chunk_size(loop
         assert np.array_equal(other, runs[0])
 
 
-def test_dense_factors_solve_as_superlu_column_by_column_whatever_the_threads():
+@pytest.mark.parametrize("transposed", [False, True])
+@pytest.mark.parametrize("k", [None, 0, 600], ids=["chosen split", "all dense", "all sparse"])
+def test_block_factors_solve_as_superlu_column_by_column_whatever_the_threads(k, transposed):
     threadpoolctl = pytest.importorskip("threadpoolctl")
     a = loop_matrix(600)
     lu = splu(a, minimum_degree=True)
-    assert DenseFactors.pays(lu)
-    dense = DenseFactors(lu)
+    chosen = block_factors(lu)
+    assert chosen is not None and 0 < chosen.k < 600  # a sparse and a dense block
+    # the dense block is the trailing one, most of it filled; the sparse one is not
+    trailing = np.count_nonzero(chosen.trailing)
+    assert trailing >= 0.5 * (600 - chosen.k) ** 2
+    assert lu.L[: chosen.k, : chosen.k].nnz + lu.U[: chosen.k, : chosen.k].nnz <= 0.1 * chosen.k**2
+    plan = loops.split(lu.L.tocsc(), lu.U.tocsc(), k)
+    assert plan.k == (chosen.k if k is None else k)
+    blocks = BlockFactors(loops.Transposed(lu) if transposed else lu, plan)
     rng = np.random.default_rng(2)
     b = rng.random((600, 96))
     with threadpoolctl.threadpool_limits(1):
-        one = dense.solve(b)
+        one = blocks.solve(b)
     with threadpoolctl.threadpool_limits(2):
-        two = dense.solve(b)
+        two = blocks.solve(b)
     assert np.array_equal(one, two)  # the BLAS threads do not change a bit
     other = b.copy()
     other[:, 1::2] = rng.random((600, 48))
-    assert np.array_equal(dense.solve(other)[:, ::2], one[:, ::2])  # nor the other columns
-    expected = lu.solve(b)
+    assert np.array_equal(blocks.solve(other)[:, ::2], one[:, ::2])  # nor the other columns
+    expected = lu.solve(b, trans="T" if transposed else "N")
     assert np.max(np.abs(one - expected)) <= 1e-13 * np.max(np.abs(expected))
-    assert np.max(np.abs(a @ one - b)) <= 1e-13 * np.max(np.abs(b))
+    matrix = a.T if transposed else a
+    assert np.max(np.abs(matrix @ one - b)) <= 1e-13 * np.max(np.abs(b))
+
+
+def test_the_split_minimises_the_cost_of_a_solve():
+    a = loop_matrix(300)
+    lu = splu(a, minimum_degree=True)
+    plan = loops.split(lu.L.tocsc(), lu.U.tocsc())
+    k, cost = plan.k, plan.cost
+    lower, upper = lu.L.toarray(), lu.U.toarray()
+    # the inverses are those of the leading blocks
+    np.testing.assert_allclose(plan.inverses[0] @ lower[:k, :k], np.eye(k), atol=1e-12)
+    np.testing.assert_allclose(plan.inverses[1] @ upper[:k, :k], np.eye(k), atol=1e-12)
+
+    def by_hand(j: int) -> float:  # the dense block's entries, the sparse blocks' non-zeros
+        inverses = np.linalg.inv(lower[:j, :j]), np.linalg.inv(upper[:j, :j])
+        sparse = sum(np.count_nonzero(np.abs(m) > 1e-300) for m in inverses)
+        sparse += np.count_nonzero(lower[j:, :j]) + np.count_nonzero(upper[:j, j:])
+        return (300 - j) ** 2 + loops.SPARSE_COST * sparse
+
+    assert cost == pytest.approx(by_hand(k), rel=0.02)
+    for j in (0, k // 2, (k + 300) // 2, 300):
+        assert cost <= by_hand(j) * 1.02
 
 
 @pytest.mark.parametrize(
-    ("dense_fill", "multi_column"),
-    [(loops.DENSE_FILL, loops.MULTI_COLUMN), (2.0, loops.MULTI_COLUMN), (2.0, 100)],
-    ids=["dense", "sparse, a column at a time", "sparse, all columns at once"],
+    ("superlu_cost", "multi_column"),
+    [(loops.SUPERLU_COST, loops.MULTI_COLUMN), (0.0, loops.MULTI_COLUMN), (0.0, 100)],
+    ids=["blocks", "sparse, a column at a time", "sparse, all columns at once"],
 )
 def test_a_loop_solved_with_its_transposes_factors_gives_the_same_numbers_once_pickled(
-    dense_fill, multi_column, monkeypatch
+    superlu_cost, multi_column, monkeypatch
 ):
     # the deterministic solve caches the LU of a loop's transpose; a loop built after it
     # solves with those factors (no second factorisation), and a copy of the plan loaded
     # elsewhere, with an empty cache, must make the same factors: the same numbers, on any
     # number of BLAS threads
     threadpoolctl = pytest.importorskip("threadpoolctl")
-    monkeypatch.setattr(loops, "DENSE_FILL", dense_fill)
+    monkeypatch.setattr(loops, "SUPERLU_COST", superlu_cost)
     monkeypatch.setattr(loops, "MULTI_COLUMN", multi_column)
     monkeypatch.setattr(loops, "_FACTORS", {})
     rows, cols, values = random_loop(500, seed=4)
     loops.factorise(sp.csc_matrix((values, (cols, rows)), shape=(500, 500)))  # A^T
     loop = SparseLoop(500, rows, cols, values)
     assert isinstance(loop.lu, loops.Transposed)
-    assert (loop.dense is not None) == (dense_fill < 1)
+    assert (loop.blocks is not None) == (superlu_cost > 0)
     monkeypatch.setattr(loops, "_FACTORS", {})
     copy = pickle.loads(pickle.dumps(loop))
     assert isinstance(copy.lu, loops.Transposed)

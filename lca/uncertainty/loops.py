@@ -13,9 +13,9 @@ which converges when the drawn matrix is close enough to the deterministic one (
 spectral radius of ``I - A0^-1 A_k`` below 1; each step gains the digits that radius
 allows). All the iterations of a group are refined together: one sparse product over the
 loop's entries per step for all of them, then the triangular solves: one per iteration that
-has not converged yet, or, when the factors fill past :data:`DENSE_FILL` of a dense matrix
-(random-like loops), one for the whole group with the factors stored dense
-(:class:`DenseFactors`).
+has not converged yet, or, when it is cheaper (random-like loops, whose factors fill to a
+fifth of a dense matrix), one for the whole group with the factors split into a sparse and
+a dense block (:class:`BlockFactors`).
 
 An iteration converges when every right-hand side has a relative residual
 ``||b - A_k x|| / ||b||`` at most :data:`TOLERANCE`. One that does not within
@@ -30,6 +30,8 @@ updated again, so an iteration's numbers do not depend on the chunk it was drawn
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,11 +48,16 @@ MAX_STEPS = 40
 #: Entries (loop size x iterations) refined together: a group of iterations is
 #: GROUP_SIZE // size of them (a power of 2, 8 to 256), aligned on the iteration number.
 GROUP_SIZE = 1 << 16
-#: A loop's sparse factors filled past this share of a dense matrix are applied dense
-#: (:class:`DenseFactors`): random-like loops fill to about a quarter.
-DENSE_FILL = 0.1
-#: ... when the dense factors take at most this many bytes (a loop of up to 4,096 activities).
-DENSE_BYTES = 128 * 2**20
+#: Cost of applying one entry of a sparse block of the factors to a right-hand side (a sparse
+#: matrix product), and one entry of SuperLU's own solve, against one entry of a dense
+#: triangular solve (:class:`BlockFactors`): 0.17, 0.33 and 0.06 ns on the benchmark machine
+#: (one thread, 64 to 128 columns).
+SPARSE_COST = 3.0
+SUPERLU_COST = 5.0
+#: Largest side of a dense block of the factors (128 MiB).
+DENSE_SIDE = 4096
+#: Columns (rows) added at a time to the inverses of the leading blocks (:func:`split`).
+INVERSE_PANEL = 256
 #: Sparse factors of a loop this large solve a group's columns in one call (SuperLU's
 #: level-3 path): 510 against 632 us a column on the 6,000-activity core of
 #: benchmarks/ecoinvent_shaped.py; smaller loops are faster a column at a time.
@@ -95,46 +102,177 @@ class Transposed:
 _FACTORS: dict[tuple, spla.SuperLU] = {}
 
 
-class DenseFactors:
-    """A loop's SuperLU factors, ``Pr A Pc = L U``, stored dense and applied to all the
-    right-hand sides of a group at once (LAPACK's triangular solves, BLAS level 3).
+class BlockFactors:
+    """A loop's SuperLU factors, ``Pr A Pc = L U``, applied in two blocks to all the
+    right-hand sides of a group at once.
 
-    The factors are SuperLU's, not a dense factorisation of their own: the same on every
-    computer and thread count. Each column's arithmetic depends only on that column (a
-    triangular solve never mixes right-hand sides), so an iteration's numbers do not depend
-    on the others of its group; checked bit for bit on 1 and 2 BLAS threads in the tests.
-    ``lu`` may be a :class:`Transposed` (the factors of ``A^T`` solving with ``A``).
+    Split at pivot ``k``, ``L = [L11 0; L21 L22]`` and ``U = [U11 U12; 0 U22]``. A minimum
+    degree ordering eliminates first the activities that make little fill, so ``L11`` and
+    ``U11`` are nearly diagonal and their inverses stay sparse, while the last pivots fill
+    ``L22`` and ``U22`` to a dense block (the trailing 150 of the 300 activities of a random
+    loop hold 86% of its factors). The leading blocks are applied as sparse matrix products
+    (``L11^-1``, ``L21``, ``U12``, ``U11^-1``), the trailing one by LAPACK's triangular
+    solves (BLAS level 3) on a dense array; ``k`` is chosen to minimise the cost of one
+    solve (:func:`split`), from 0 (all dense) to the size of the loop (all sparse).
+
+    The factors are SuperLU's, not a factorisation of their own: the same on every computer
+    and thread count. Each column's arithmetic depends only on that column (a sparse
+    product and a triangular solve never mix right-hand sides), so an iteration's numbers do
+    not depend on the others of its group; checked bit for bit on 1 and 2 BLAS threads in
+    the tests. ``lu`` may be a :class:`Transposed` (the factors of ``A^T`` solving with
+    ``A``, with the transposed blocks).
     """
 
-    def __init__(self, lu: spla.SuperLU | Transposed):
+    def __init__(self, lu: spla.SuperLU | Transposed, plan: Split | None = None):
         self.transposed = isinstance(lu, Transposed)
         own = lu.lu if self.transposed else lu
-        self.perm_r, self.perm_c = own.perm_r, own.perm_c
-        # L's unit diagonal is implied, so L and U share one array (as LAPACK's getrf does)
-        self.factors = (sp.tril(own.L, -1) + own.U).toarray(order="F")
-
-    @staticmethod
-    def pays(lu: spla.SuperLU | Transposed) -> bool:
-        """Whether ``lu``'s factors are filled enough, and small enough, to apply dense."""
-        own = lu.lu if isinstance(lu, Transposed) else lu
-        size = own.shape[0]
-        return own.L.nnz + own.U.nnz >= DENSE_FILL * size * size and 8 * size * size <= DENSE_BYTES
+        lower, upper = own.L.tocsc(), own.U.tocsc()
+        plan = split(lower, upper) if plan is None else plan
+        self.k = k = plan.k
+        l11, u11 = plan.inverses
+        l21, u12 = lower[k:, :k], upper[:k, k:]
+        # L's unit diagonal is implied, so L22 and U22 share one array (as LAPACK's getrf does)
+        self.trailing = (sp.tril(lower[k:, k:], -1) + upper[k:, k:]).toarray(order="F")
+        if self.transposed:  # A = Pc U^T L^T Pr: U^T first, then L^T
+            first, into, after, back = u11.T, u12.T, l11.T, l21.T
+            self.order, self.restore = np.argsort(own.perm_c), own.perm_r
+        else:  # A = Pr^T L U Pc^T
+            first, into, after, back = l11, l21, u11, u12
+            self.order, self.restore = np.argsort(own.perm_r), own.perm_c
+        self.first, self.into, self.after, self.back = (sp.csr_matrix(m) for m in (first, into, after, back))
 
     def solve(self, b: np.ndarray) -> np.ndarray:
-        """``A^-1 b`` for ``b`` of shape ``(size, columns)``."""
-        f = self.factors
-        y = np.empty_like(b, order="F")
-        if self.transposed:  # A = Pc U^T L^T Pr
-            y[self.perm_c] = b
-            y = solve_triangular(f, y, trans="T", check_finite=False, overwrite_b=True)
-            y = solve_triangular(
-                f, y, trans="T", lower=True, unit_diagonal=True, check_finite=False, overwrite_b=True
-            )
-            return y[self.perm_r]
-        y[self.perm_r] = b  # A = Pr^T L U Pc^T
-        y = solve_triangular(f, y, lower=True, unit_diagonal=True, check_finite=False, overwrite_b=True)
-        y = solve_triangular(f, y, check_finite=False, overwrite_b=True)
-        return y[self.perm_c]
+        """``A^-1 b`` for ``b`` of shape ``(size, columns)`` (C order)."""
+        k = self.k
+        y = b[self.order]
+        top = self.first @ y[:k]
+        low = np.asfortranarray(y[k:] - self.into @ top)
+        if len(low):
+            f = self.trailing
+            if self.transposed:
+                low = solve_triangular(f, low, trans="T", check_finite=False, overwrite_b=True)
+                low = solve_triangular(
+                    f, low, trans="T", lower=True, unit_diagonal=True, check_finite=False, overwrite_b=True
+                )
+            else:
+                low = solve_triangular(
+                    f, low, lower=True, unit_diagonal=True, check_finite=False, overwrite_b=True
+                )
+                low = solve_triangular(f, low, check_finite=False, overwrite_b=True)
+        z = np.empty_like(y)
+        z[k:] = low
+        z[:k] = self.after @ (top - self.back @ z[k:])
+        return z[self.restore]
+
+
+@dataclass(frozen=True)
+class Split:
+    """Where :class:`BlockFactors` split a loop's factors: pivot ``k``, the cost of a solve
+    (entries of a dense triangular solve), and the inverses of ``L11`` and ``U11``."""
+
+    k: int
+    cost: float
+    inverses: tuple[sp.csr_matrix, sp.csr_matrix]
+
+
+def split(lower: sp.csc_matrix, upper: sp.csc_matrix, k: int | None = None, limit: float = np.inf) -> Split:
+    """The pivot ``k`` that splits ``L`` and ``U`` into sparse leading and dense trailing
+    blocks at the least cost of a solve (or the given ``k``); see :class:`BlockFactors`.
+    A split that cannot cost less than ``limit`` is not looked for (cost infinite).
+
+    The cost counts the trailing block's ``(n - k)^2`` entries, and the leading blocks'
+    non-zeros at :data:`SPARSE_COST` each. The inverses of ``L11`` and ``U11`` are computed
+    a panel of columns at a time for growing ``k`` (the leading block of a triangular
+    matrix's inverse is the inverse of its leading block), until no larger ``k`` can cost
+    less: their non-zeros only grow, and are at least those of ``L11`` and ``U11``. Both the
+    trailing block and the inverses are held dense: ``k`` and ``n - k`` at most
+    :data:`DENSE_SIDE`. The inverses are made by LAPACK's triangular solves on identity
+    columns (the same bits on any number of threads; LAPACK's own inversion is not).
+    """
+    n = lower.shape[0]
+    ks = np.arange(n + 1)
+    lo, up = lower.tocoo(), upper.tocoo()
+    # entries of L21 (row >= k > col) and U12 (col >= k > row), for every k at once
+    crossing = np.zeros(n + 2)
+    np.add.at(crossing, lo.col + 1, 1.0)
+    np.add.at(crossing, lo.row + 1, -1.0)
+    np.add.at(crossing, up.row + 1, 1.0)
+    np.add.at(crossing, up.col + 1, -1.0)
+    crossing = np.cumsum(crossing)[: n + 1]
+    leading = _prefix(lo.row, n) + _prefix(up.col, n)  # non-zeros of L11 and U11
+    possible = (ks == k) if k is not None else (ks <= DENSE_SIDE) & (n - ks <= DENSE_SIDE)
+    bound = (n - ks) ** 2.0 + SPARSE_COST * (crossing + leading)
+    if not possible.any() or bound[possible].min() >= limit:
+        return Split(0, np.inf, (sp.csr_matrix((0, 0)), sp.csr_matrix((0, 0))))
+    kmax = int(np.flatnonzero(possible)[-1])
+    inverse_l, inverse_u = np.zeros((kmax, kmax), order="F"), np.zeros((kmax, kmax), order="F")
+    cost = np.full(n + 1, np.inf)
+    cost[0] = n * n + SPARSE_COST * crossing[0] if possible[0] else np.inf
+    counted = 0.0  # non-zeros of the inverses so far
+    for j0 in range(0, kmax, INVERSE_PANEL):
+        j1 = min(j0 + INVERSE_PANEL, kmax)
+        _grow_inverses(lower, upper, inverse_l, inverse_u, j0, j1)
+        # the non-zeros of the inverses of the leading blocks of sides j0 + 1 .. j1
+        rows = np.count_nonzero(inverse_l[j0:j1, :j1], axis=1)
+        cols = np.count_nonzero(inverse_u[:j1, j0:j1], axis=0)
+        inverses = counted + np.cumsum(rows + cols)
+        counted = float(inverses[-1])
+        known = slice(j0 + 1, j1 + 1)
+        cost[known] = np.where(
+            possible[known], (n - ks[known]) ** 2.0 + SPARSE_COST * (crossing[known] + inverses), np.inf
+        )
+        later = possible & (ks > j1)
+        bound = (n - ks) ** 2.0 + SPARSE_COST * (crossing + np.maximum(leading, counted))
+        if not later.any() or bound[later].min() >= min(cost.min(), limit):
+            break
+    best = int(np.argmin(cost))
+    pair = (sp.csr_matrix(inverse_l[:best, :best]), sp.csr_matrix(inverse_u[:best, :best]))
+    return Split(best, float(cost[best]), pair)
+
+
+def _grow_inverses(
+    lower: sp.csc_matrix, upper: sp.csc_matrix, inverse_l: np.ndarray, inverse_u: np.ndarray, j0: int, j1: int
+) -> None:
+    """Extend the inverses of ``L[:j0, :j0]`` and ``U[:j0, :j0]`` to side ``j1``, in place.
+
+    With ``L[:j1, :j1] = [A 0; B C]``, the new rows of its inverse are ``-C^-1 B A^-1``;
+    with ``U[:j1, :j1] = [A B; 0 C]``, the new columns ``-A^-1 B C^-1``. ``B`` is sparse,
+    ``C`` a small triangle: sparse products and LAPACK's triangular solves only (the same
+    bits on any number of threads; LAPACK's own inversion and dense products are not).
+    """
+    old, new = slice(0, j0), slice(j0, j1)
+    rhs = np.zeros((j1 - j0, j1), order="F")
+    rhs[:, j0:] = np.eye(j1 - j0)
+    if j0:  # B A^-1, from the rows of A^-1 that B uses
+        b = lower[new, old].tocsc()
+        used = np.flatnonzero(np.diff(b.indptr))
+        rhs[:, :j0] = -(b[:, used] @ inverse_l[used, :j0])
+    c = lower[new, new].toarray(order="F")
+    inverse_l[new, :j1] = solve_triangular(c, rhs, lower=True, unit_diagonal=True, check_finite=False)
+    rhs = np.zeros((j1 - j0, j1), order="F")
+    rhs[:, j0:] = np.eye(j1 - j0)
+    if j0:  # the transpose of the new columns: C^-T [-B^T A^-T, I]
+        b = upper[old, new].tocsr()
+        used = np.flatnonzero(np.diff(b.indptr))
+        rhs[:, :j0] = -(b[used].T @ inverse_u[:j0, used].T)
+    c = upper[new, new].toarray(order="F")
+    inverse_u[:j1, new] = solve_triangular(c, rhs, trans="T", check_finite=False).T
+
+
+def _prefix(index: np.ndarray, n: int) -> np.ndarray:
+    """For k = 0 .. n, how many of ``index`` are below k."""
+    return np.concatenate([[0], np.cumsum(np.bincount(index, minlength=n)[:n])]).astype(float)
+
+
+def block_factors(lu: spla.SuperLU | Transposed) -> BlockFactors | None:
+    """:class:`BlockFactors` of ``lu`` when they solve faster than SuperLU itself (costs
+    :data:`SPARSE_COST` and :data:`SUPERLU_COST`), else None."""
+    own = lu.lu if isinstance(lu, Transposed) else lu
+    limit = SUPERLU_COST * (own.L.nnz + own.U.nnz)
+    plan = split(own.L.tocsc(), own.U.tocsc(), limit=limit)
+    if not plan.cost <= limit:
+        return None
+    return BlockFactors(lu, plan)
 
 
 def _canonical(a: sp.csc_matrix) -> sp.csc_matrix:
@@ -182,7 +320,7 @@ class SparseLoop:
                 f"a loop of {size} activities of the technosphere is singular at its deterministic values"
             ) from None
         self.lu = lu
-        self.dense = DenseFactors(lu) if DenseFactors.pays(lu) else None
+        self.blocks = block_factors(lu)
 
     def __reduce__(self) -> tuple[type[SparseLoop], tuple]:
         """Pickled as what builds it (a SuperLU object does not pickle): a copy loaded on a
@@ -254,14 +392,14 @@ class SparseLoop:
     def _precondition(self, residual: np.ndarray, active: np.ndarray) -> np.ndarray:
         """``A0^-1 r`` for the active columns (any value elsewhere).
 
-        Dense factors solve every column of the group at once, and so do the sparse factors
+        Block factors solve every column of the group at once, and so do the sparse factors
         of a loop of :data:`MULTI_COLUMN` activities or more. Smaller sparse ones solve the
         active columns one at a time: SciPy's SuperLU is faster one right-hand side at a time
         than with many at once there. Either way each column's arithmetic depends on that
         column alone (checked on 1 and 2 BLAS threads in the tests).
         """
-        if self.dense is not None:
-            return self.dense.solve(residual.reshape(self.size, -1)).reshape(residual.shape)
+        if self.blocks is not None:
+            return self.blocks.solve(residual.reshape(self.size, -1)).reshape(residual.shape)
         if self.size >= MULTI_COLUMN:  # every column of the group, each computed alone
             return self.lu.solve(np.asfortranarray(residual.reshape(self.size, -1))).reshape(residual.shape)
         out = np.zeros_like(residual)

@@ -42,6 +42,7 @@ from lca.uncertainty.entries import EntryRecipes
 from lca.uncertainty.memory import small_pages
 from lca.uncertainty.results import MonteCarloResult, RowSpec
 from lca.uncertainty.sampling import InputSpace, RandomState, UniformStream, block_rows, input_space
+from lca.uncertainty.threads import beside_draws
 from lca.units import Q_, format_unit
 
 #: Memory a chunk of iterations may use for its working arrays.
@@ -447,6 +448,7 @@ class Propagator:
         return parameters if iterations * parameters * 8 <= KEEP_INPUT_BYTES else 0
 
     @small_pages()  # large arrays made and freed chunk after chunk (lca.uncertainty.memory)
+    @beside_draws()  # a core for the draws of the next chunk (lca.uncertainty.threads)
     def run(
         self,
         iterations: int,
