@@ -251,13 +251,13 @@ def test_ctrl_c_during_monte_carlo_is_one_line_and_exit_130(tmp_path):
         from lca.cli import main
         from lca.uncertainty.propagation import Propagator
 
-        evaluate = Propagator.evaluate
+        impacts = Propagator.impacts
 
         def interrupted(self, *args, **kwargs):
             os.kill(os.getpid(), signal.SIGINT)
-            return evaluate(self, *args, **kwargs)
+            return impacts(self, *args, **kwargs)
 
-        Propagator.evaluate = interrupted
+        Propagator.impacts = interrupted
         sys.exit(main(["run", {str(lca.datasets_dir() / "examples" / "bloom_parametric.yaml")!r},
                        "--iterations", "100000", "--seed", "1"]))
     """

@@ -302,13 +302,13 @@ def test_a_run_makes_its_arrays_with_small_pages_and_restores_numpy_setting(monk
         return state
 
     seen = []
-    original = Propagator.chunk
+    original = Propagator.impacts
 
-    def chunk(self, *args, **kwargs):
+    def impacts(self, *args, **kwargs):
         seen.append(advised())
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(Propagator, "chunk", chunk)
+    monkeypatch.setattr(Propagator, "impacts", impacts)
     before = multiarray._set_madvise_hugepage(True)
     try:
         Propagator(lca.build_matrices(lca.bloom())).run(40, 1, chunk_size=16)

@@ -362,31 +362,54 @@ class Propagator:
         group = max(system.loop_group for system in systems)
         return chunk - chunk % group if chunk > group else chunk
 
-    def evaluate(
-        self,
-        draws: np.ndarray,
-        standard: np.ndarray | None = None,
-        first: int = 0,
-        fallbacks: list[int] | None = None,
-    ) -> np.ndarray:
-        """Impacts for a chunk of input draws, shape ``(rows + 1, indicators, chunk)``.
+    def entries(self, standard: np.ndarray, inputs: np.ndarray | None = None) -> DrawnEntries:
+        """The matrix entries of a chunk of iterations, from their standard draws: the first
+        half of :meth:`chunk` (a run makes the next chunk's in a second thread).
 
-        ``draws`` has shape ``(chunk, inputs)`` in base units; the last row is the total.
-        With ``standard`` (the chunk's standard draws), exchange amounts that are one
-        lognormal times a factor are computed from it in one pass (``exp(loc + ln|factor|
-        + sigma z)``), and their columns of ``draws`` are not read (see
-        :attr:`EntryRecipes.fused_columns`). ``first`` is the number of the chunk's first
-        iteration in the run (errors name iterations by it); ``fallbacks`` receives the
-        numbers of the iterations solved by their own factorisation.
+        ``standard`` has shape ``(chunk, inputs)``; ``inputs``, when given, receives the first
+        ``inputs.shape[1]`` input draws (base units). Exchange amounts that are one lognormal
+        times a factor are computed from the standard draw in one pass (``exp(loc +
+        ln|factor| + sigma z)``, see :attr:`EntryRecipes.fused_columns`) and their inputs are
+        not transformed, unless all the inputs are kept.
         """
+        kept = 0 if inputs is None else inputs.shape[1]
+        fused, needed, needed_space = self._fusion
+        if kept == self.space.size and kept:
+            return self._entry_values(self.space.transform(standard, out=inputs), None)
+        if not len(fused):
+            draws = self.space.transform(standard)
+            if kept:
+                inputs[:] = draws[:, :kept]
+            return self._entry_values(draws, None)
+        draws = np.empty_like(standard, order="F")
+        if len(needed):
+            draws[:, needed] = needed_space.transform(standard[:, needed])
+        if kept:
+            inputs[:] = draws[:, :kept]
+        return self._entry_values(draws, standard)
+
+    def _entry_values(self, draws: np.ndarray, standard: np.ndarray | None) -> DrawnEntries:
         count = draws.shape[0]
-        n_rows, n_ind = len(self.rows), len(self.matrices.indicators)
         if not self.varies:
-            fixed = self._deterministic_rows()
-            return np.repeat(fixed[:, :, None], count, axis=2)
+            return DrawnEntries(count, None, None)
         env = self._environment(draws)
         tech = self.tech_recipes.evaluate(env, draws, standard, check=False)
         bio = self.bio_recipes.evaluate(env, draws, standard, check=False)
+        return DrawnEntries(count, tech, bio)
+
+    def impacts(self, drawn: DrawnEntries, first: int = 0, fallbacks: list[int] | None = None) -> np.ndarray:
+        """Impacts of a chunk of iterations from their matrix entries, shape ``(rows + 1,
+        indicators, chunk)`` (the last row is the total): the second half of :meth:`chunk`.
+
+        ``first`` is the number of the chunk's first iteration in the run (errors name
+        iterations by it); ``fallbacks`` receives the numbers of the iterations solved by
+        their own factorisation.
+        """
+        count, tech, bio = drawn.count, drawn.tech, drawn.bio
+        n_rows, n_ind = len(self.rows), len(self.matrices.indicators)
+        if tech is None:
+            fixed = self._deterministic_rows()
+            return np.repeat(fixed[:, :, None], count, axis=2)
         rhs = np.broadcast_to(self.demand_v[:, None, None], (len(self.demand_v), 1, count))
         try:
             supply, direct, total = self.supply.solve(tech, bio, rhs, first, fallbacks)
@@ -475,23 +498,23 @@ class Propagator:
                 return self.space.standardise(source(start, stop))
             return stream.uniforms(start, stop)
 
+        def prepare(start: int, stop: int) -> DrawnEntries:
+            return self.entries(fetch(start, stop), inputs[start:stop] if kept else None)
+
         fallbacks: list[int] = []
-        # the next chunk's draws are made in a second thread while this one is evaluated
-        # (NumPy's generators release the GIL); each block has its own stream, so the
-        # numbers do not depend on the threads
-        pool = ThreadPoolExecutor(max_workers=1)
-        pending = pool.submit(fetch, 0, min(chunk, iterations))
-        for start in range(0, iterations, chunk):
-            stop = min(start + chunk, iterations)
-            u = pending.result()
-            if stop < iterations:
-                pending = pool.submit(fetch, stop, min(stop + chunk, iterations))
-            kept_rows = inputs[start:stop] if kept else None
-            values[:, :, start:stop], chunk_fallbacks = self.chunk(start, u, kept_rows)
-            fallbacks += chunk_fallbacks
-            if progress is not None:
-                progress(stop, iterations)
-        pool.shutdown()
+        # the next chunk's draws and matrix entries are made in a second thread while this
+        # one is solved (NumPy releases the GIL); each block of draws has its own stream, so
+        # the numbers do not depend on the threads
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(prepare, 0, min(chunk, iterations))
+            for start in range(0, iterations, chunk):
+                stop = min(start + chunk, iterations)
+                drawn = pending.result()
+                if stop < iterations:
+                    pending = pool.submit(prepare, stop, min(stop + chunk, iterations))
+                values[:, :, start:stop] = self.impacts(drawn, start, fallbacks)
+                if progress is not None:
+                    progress(stop, iterations)
         return self.assemble(values, inputs, stream.entropy, sampling, percentiles, fallbacks)
 
     def chunking(self, iterations: int, chunk_size: int | None = None) -> int:
@@ -549,23 +572,7 @@ class Propagator:
         the numbers of the iterations solved by their own factorisation.
         """
         fallbacks: list[int] = []
-        kept = 0 if inputs is None else inputs.shape[1]
-        fused, needed, needed_space = self._fusion
-        if kept == self.space.size and kept:
-            draws = self.space.transform(standard, out=inputs)
-            return self.evaluate(draws, None, start, fallbacks), fallbacks
-        if not len(fused):
-            draws = self.space.transform(standard)
-            if kept:
-                inputs[:] = draws[:, :kept]
-            return self.evaluate(draws, None, start, fallbacks), fallbacks
-        # fused lognormal exchanges are computed from the standard draws by evaluate
-        draws = np.empty_like(standard, order="F")
-        if len(needed):
-            draws[:, needed] = needed_space.transform(standard[:, needed])
-        if kept:
-            inputs[:] = draws[:, :kept]
-        return self.evaluate(draws, standard, start, fallbacks), fallbacks
+        return self.impacts(self.entries(standard, inputs), start, fallbacks), fallbacks
 
     @cached_property
     def _fusion(self) -> tuple[np.ndarray, np.ndarray, InputSpace]:
@@ -575,6 +582,16 @@ class Propagator:
         mask[self.bio_recipes.fused_columns] = True
         needed = np.flatnonzero(~mask)
         return np.flatnonzero(mask), needed, self.space.subset(needed)
+
+
+@dataclass(frozen=True)
+class DrawnEntries:
+    """The matrix entries of a chunk of ``count`` iterations (``(entries, count)`` each;
+    None when no entry varies): what :meth:`Propagator.impacts` solves."""
+
+    count: int
+    tech: np.ndarray | None
+    bio: np.ndarray | None
 
 
 @dataclass(frozen=True)

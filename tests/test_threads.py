@@ -1,0 +1,41 @@
+"""A Monte Carlo run leaves one core to the draws: BLAS on the others, then as it was."""
+
+import numpy as np
+import pytest
+from test_loops import loop_model
+from threadpoolctl import threadpool_info, threadpool_limits
+
+import lca
+from lca.uncertainty import propagation, threads
+from lca.uncertainty.propagation import Propagator
+
+
+def blas_threads() -> int:
+    return max(lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas")
+
+
+@pytest.mark.parametrize(
+    ("cores", "before", "during"),
+    [(2, 2, 1), (4, 4, 3), (1, 1, 1), (4, 1, 1)],
+    ids=["2 cores", "4 cores", "1 core", "never more than it had"],
+)
+def test_a_run_gives_blas_one_core_fewer_and_restores_it(cores, before, during, monkeypatch):
+    monkeypatch.setattr(threads, "_cores", lambda: cores)
+    propagator = Propagator(lca.build_matrices(loop_model(40)))
+    seen = []
+    impacts = Propagator.impacts
+
+    def spy(self, *args, **kwargs):  # the solves of each chunk
+        seen.append(blas_threads())
+        return impacts(self, *args, **kwargs)
+
+    monkeypatch.setattr(propagation.Propagator, "impacts", spy)
+    with threadpool_limits(before, user_api="blas"):
+        result = propagator.run(30, rng=1, chunk_size=10)
+        assert blas_threads() == before  # restored
+    assert seen == [during] * 3
+    # and the numbers are those of a run on every thread
+    monkeypatch.setattr(threads, "_cores", lambda: 64)
+    with threadpool_limits(2, user_api="blas"):
+        again = propagator.run(30, rng=1, chunk_size=10)
+    assert np.array_equal(result.values, again.values)
