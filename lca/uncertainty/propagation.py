@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -498,21 +499,37 @@ class Propagator:
                 return self.space.standardise(source(start, stop))
             return stream.uniforms(start, stop)
 
-        def prepare(start: int, stop: int) -> DrawnEntries:
-            return self.entries(fetch(start, stop), inputs[start:stop] if kept else None)
+        def prepare(start: int, stop: int, entries: bool) -> tuple[np.ndarray | DrawnEntries, float, float]:
+            """A chunk's draws and, when ``entries``, its matrix entries; the seconds of each."""
+            t0 = time.perf_counter()
+            u = fetch(start, stop)
+            t1 = time.perf_counter()
+            if not entries:
+                return u, t1 - t0, 0.0
+            return self.entries(u, inputs[start:stop] if kept else None), t1 - t0, time.perf_counter() - t1
 
         fallbacks: list[int] = []
-        # the next chunk's draws and matrix entries are made in a second thread while this
-        # one is solved (NumPy releases the GIL); each block of draws has its own stream, so
-        # the numbers do not depend on the threads
+        # the next chunk is drawn in a second thread while this one is solved (NumPy releases
+        # the GIL), with its matrix entries when that balances the two threads better; each
+        # block of draws has its own stream and each chunk's numbers are a pure function of
+        # its draws, so the numbers do not depend on the threads or on where entries are made
+        entries_s, solve_s = 0.0, 0.0
         with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(prepare, 0, min(chunk, iterations))
+            pending = pool.submit(prepare, 0, min(chunk, iterations), True)
             for start in range(0, iterations, chunk):
                 stop = min(start + chunk, iterations)
-                drawn = pending.result()
+                drawn, draws_s, made_s = pending.result()
+                entries_s = made_s or entries_s  # (the last chunk's when they are made here)
                 if stop < iterations:
-                    pending = pool.submit(prepare, stop, min(stop + chunk, iterations))
+                    in_thread = _entries_in_thread(draws_s, entries_s, solve_s) if solve_s else True
+                    pending = pool.submit(prepare, stop, min(stop + chunk, iterations), in_thread)
+                t0 = time.perf_counter()
+                if not isinstance(drawn, DrawnEntries):
+                    drawn = self.entries(drawn, inputs[start:stop] if kept else None)
+                    entries_s = time.perf_counter() - t0
+                t1 = time.perf_counter()
                 values[:, :, start:stop] = self.impacts(drawn, start, fallbacks)
+                solve_s = time.perf_counter() - t1
                 if progress is not None:
                     progress(stop, iterations)
         return self.assemble(values, inputs, stream.entropy, sampling, percentiles, fallbacks)
@@ -582,6 +599,13 @@ class Propagator:
         mask[self.bio_recipes.fused_columns] = True
         needed = np.flatnonzero(~mask)
         return np.flatnonzero(mask), needed, self.space.subset(needed)
+
+
+def _entries_in_thread(draws_s: float, entries_s: float, solve_s: float) -> bool:
+    """Whether a chunk's matrix entries are better made in the drawing thread (beside its
+    draws) than in the solving one, from the seconds each stage took on the last chunk: the
+    slower thread sets the pace."""
+    return max(draws_s + entries_s, solve_s) <= max(draws_s, entries_s + solve_s)
 
 
 @dataclass(frozen=True)
