@@ -60,3 +60,16 @@ def test_entries_go_to_the_thread_that_keeps_the_pace():
     # seconds per chunk: draws, entries, solve; the slower thread sets the pace
     assert propagation._entries_in_thread(1.0, 1.0, 5.0)  # 2 | 5 beats 1 | 6
     assert not propagation._entries_in_thread(5.0, 1.0, 1.0)  # 6 | 1 loses to 5 | 2
+
+
+def test_runs_that_overlap_in_threads_restore_blas_as_it_was(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(threads, "_cores", lambda: 2)
+    propagator = Propagator(lca.build_matrices(loop_model(40)))
+    with threadpool_limits(2, user_api="blas"):
+        with ThreadPoolExecutor(3) as pool:
+            runs = list(pool.map(lambda seed: propagator.run(200, rng=seed, chunk_size=16), [1, 2, 3]))
+        assert blas_threads() == 2  # as before the first run, whatever order they ended in
+    alone = propagator.run(200, rng=2, chunk_size=16)
+    assert np.array_equal(runs[1].values, alone.values)

@@ -17,23 +17,43 @@ any number of threads (checked bit for bit in ``tests/test_loops.py``).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from typing import Any
+
+_LOCK = threading.Lock()
+_held: list[Any] = []  # the limiter of the runs under way, and how many there are
+_runs = 0
 
 
 @contextmanager
 def beside_draws() -> Iterator[None]:
     """BLAS on one core fewer than the process may use (at least one, and never more than it
-    had) in the ``with`` block."""
+    had) in the ``with`` block. Runs that overlap (in threads of their own) share one limit,
+    and the last one to end restores the threads as they were before the first."""
+    global _runs
+    with _LOCK:
+        if not _runs:
+            _held[:] = [_limit()]
+        _runs += 1
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _runs -= 1
+            if not _runs and _held[0] is not None:
+                _held.pop().restore_original_limits()
+
+
+def _limit() -> Any:
+    """Limit BLAS's threads; the limiter that restores them (None when there is no BLAS)."""
     controller = _controller()
     blas = [lib.num_threads for lib in controller.lib_controllers if lib.user_api == "blas"]
     if not blas:  # pragma: no cover - a NumPy without a BLAS that threadpoolctl knows
-        yield
-        return
-    limit = max(1, min(max(blas), _cores() - 1))
-    with controller.limit(limits=limit, user_api="blas"):
-        yield
+        return None
+    return controller.limit(limits=max(1, min(max(blas), _cores() - 1)), user_api="blas")
 
 
 @cache
