@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from lca.errors import OptionError
@@ -115,19 +114,6 @@ def workers(client: Any) -> int:
     return len(client.scheduler_info().get("workers", {}))
 
 
-def show_progress(futures: Sequence[Any]) -> None:
-    """Dask's own progress bar of ``futures`` on stderr, until they are done (nothing unless a terminal).
-
-    :func:`distributed.progress` draws on stdout; it is sent to stderr so that
-    ``--format csv`` and ``json`` keep stdout for the results.
-    """
-    if not sys.stderr.isatty():
-        return
-    distributed = dask_distributed()
-    with contextlib.redirect_stdout(sys.stderr):
-        distributed.progress(list(futures))
-
-
 __all__ = [
     "CONNECT_TIMEOUT",
     "LOCAL",
@@ -135,6 +121,5 @@ __all__ = [
     "connect",
     "dask_distributed",
     "parse_cluster",
-    "show_progress",
     "workers",
 ]

@@ -162,13 +162,13 @@ def _sweep_here(model, rows, out, force, options):
 
 def _sweep_on(spec, model, rows, out, force, options):
     """The scenarios assessed on the ``--dask`` cluster, a batch per task."""
-    from lca.cluster import connect, show_progress
+    from lca.cluster import connect
+    from lca.progress import ProgressBar
     from lca.sweeps import sweep
 
-    with connect(spec) as client:
+    with connect(spec) as client, ProgressBar(unit="scenarios") as bar:
         run = sweep(client, model, rows, **options)
-        show_progress(run.futures)
-        return (*_table_or_file(run.frames(), out, force), run.seed)
+        return (*_table_or_file(run.frames(progress=bar), out, force), run.seed)
 
 
 def _table_or_file(frames, out, force):
@@ -183,16 +183,17 @@ def _table_or_file(frames, out, force):
 
 
 def _monte_carlo_on(spec, matrices, iterations, seed, sampling, demand, activities):
-    """``lca run --iterations N --dask SPEC``: the iterations on that cluster, Dask's progress bar."""
-    from lca.cluster import connect, show_progress
+    """``lca run --iterations N --dask SPEC``: the iterations on that cluster, with the
+    progress bar of a local run (fed as the tasks' results are gathered)."""
+    from lca.cluster import connect
+    from lca.progress import ProgressBar
     from lca.uncertainty.distributed import run_on
     from lca.uncertainty.propagation import Propagator
 
     propagator = Propagator(matrices, demand, activities)
-    with connect(spec) as client:
+    with connect(spec) as client, ProgressBar() as bar:
         run = run_on(client, propagator, iterations, seed, sampling)
-        show_progress(run.futures)
-        return run.result()
+        return run.result(progress=bar)
 
 
 def validate(inventory: str) -> None:

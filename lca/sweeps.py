@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import os
 import secrets
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,9 @@ class Sweep:
     Attributes
     ----------
     futures : list of distributed.Future
-        One per batch, in scenario order (for ``dask.distributed.progress``).
+        One per batch, in scenario order.
+    sizes : list of int
+        The scenarios of each batch.
     seed : int or None
         The seed of every scenario's Monte Carlo run (None without Monte Carlo).
     """
@@ -62,16 +64,21 @@ class Sweep:
     sizes: list[int]
     seed: int | None
 
-    def frames(self) -> Iterator[pd.DataFrame]:
+    def frames(self, progress: Callable[[int, int], None] | None = None) -> Iterator[pd.DataFrame]:
         """The batches' tables in scenario order, each as soon as it and those before are done.
 
-        A scenario's error (:class:`~lca.errors.InputFileError` at its line) is raised here
-        and the other batches cancelled.
+        ``progress(done, total)`` is called with the scenarios done after each batch. A
+        scenario's error (:class:`~lca.errors.InputFileError` at its line) is raised here and
+        the other batches cancelled.
         """
+        total, done = sum(self.sizes), 0
         try:
-            for future in self.futures:
+            for future, size in zip(self.futures, self.sizes, strict=True):
                 frame = future.result()
                 future.release()
+                done += size
+                if progress is not None:
+                    progress(done, total)
                 yield frame
         finally:
             self.client.cancel([f for f in self.futures if not f.done()])

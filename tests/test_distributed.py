@@ -5,6 +5,7 @@ task draws its iterations from the run's block-seeded stream and runs the same c
 so every draw, impact and percentile must be identical, not merely close.
 """
 
+import functools
 import os
 import pickle
 import signal
@@ -16,9 +17,11 @@ import pytest
 from test_loops import loop_model
 
 import lca
+import lca.progress
 from lca.cli import main
 from lca.errors import UncertaintyError
 from lca.model.uncertainty import Uncertainty
+from lca.progress import ProgressBar
 from lca.uncertainty.propagation import Propagator
 
 pytest.importorskip("distributed")
@@ -125,6 +128,40 @@ def test_lca_run_dask_prints_what_lca_run_prints(dask_client, capsys):
     alone = capsys.readouterr().out
     assert main([*args, "--dask", dask_client.scheduler.address]) == 0
     assert capsys.readouterr().out == alone
+
+
+def test_the_progress_of_a_cluster_run_follows_the_gathering(dask_client, bloom, monkeypatch, capsys):
+    run = run_on(dask_client, bloom, 3000, 11, task_iterations=700)
+    calls = []
+    result = run.result(progress=lambda done, total: calls.append((done, total)))
+    # one call per task gathered, with the iterations done so far
+    done = [d for d, _ in calls]
+    steps = np.diff([0, *done]).tolist()
+    assert sorted(steps) == sorted(stop - start for start, stop in run.spans) and len(run.spans) > 2
+    assert all(total == 3000 for _, total in calls) and calls[-1][0] == 3000
+    assert result.values.shape[-1] == 3000
+    # on a terminal, `lca run --dask` draws the local run's bar on stderr (stdout: the table)
+
+    class Terminal:
+        text = ""
+
+        def isatty(self):
+            return True
+
+        def write(self, text):
+            Terminal.text += text
+
+        def flush(self):
+            pass
+
+    monkeypatch.setattr(
+        lca.progress, "ProgressBar", functools.partial(ProgressBar, delay=0.0, mininterval=0.0)
+    )
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    args = ["run", str(EXAMPLE), "--iterations", "3000", "--seed", "5", "--format", "csv"]
+    assert main([*args, "--dask", dask_client.scheduler.address]) == 0
+    assert "3000/3000" in Terminal.text and " iterations/s]" in Terminal.text
+    assert "iterations" not in capsys.readouterr().out.splitlines()[0]  # the CSV header, no bar
 
 
 @pytest.mark.parametrize(

@@ -35,9 +35,14 @@ def test_a_sweep_of_200_scenarios_equals_200_serial_runs(dask_client, model, tmp
     run = sweep(dask_client, model, scenarios)
     # about 8 tasks per worker: batches of ceil(200 / 16) = 13 scenarios, 16 tasks (the last of 5)
     assert run.sizes == [13] * 15 + [5]
-    table = run.table()
+    calls = []
+    table = lca.scenarios.tidy_scenarios(
+        list(run.frames(progress=lambda done, total: calls.append((done, total))))
+    )
     serial, _ = run_scenarios(model, scenarios)
     pd.testing.assert_frame_equal(table, serial, check_exact=True)
+    # the scenarios done after each batch, as its table is taken
+    assert calls == [(13 * k, 200) for k in range(1, 16)] + [(200, 200)]
     # each scenario is the inventory solved with its settings, one run each
     totals = table[(table.phase == "total") & (table.indicator == "GWP")].set_index("scenario").value
     for scenario in scenarios:

@@ -145,7 +145,7 @@ class ClusterRun:
     run : str
         The run's name (its tasks' keys are ``lca-monte-carlo-RUN-START``).
     futures : list of distributed.Future
-        One per task, in the order of :attr:`spans` (for ``dask.distributed.progress``).
+        One per task, in the order of :attr:`spans`.
     spans : list of (int, int)
         Iterations of each task.
     """
