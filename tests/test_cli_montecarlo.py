@@ -2,6 +2,8 @@
 
 import re
 
+from terminal import Terminal
+
 import lca
 from lca.cli import main
 from lca.progress import ProgressBar
@@ -29,19 +31,6 @@ def test_run_refuses_an_unknown_activity_with_exit_status_2(capsys):
 
 
 def test_progress_bar_shows_rate_and_time_left_on_a_terminal():
-    class Terminal:
-        def __init__(self):
-            self.text = ""
-
-        def isatty(self):
-            return True
-
-        def write(self, text):
-            self.text += text
-
-        def flush(self):
-            pass
-
     stream = Terminal()
     with ProgressBar(stream, delay=0.0, mininterval=0.0) as bar:
         bar(2_500, 10_000)

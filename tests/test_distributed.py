@@ -14,6 +14,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from terminal import Terminal
 from test_loops import loop_model
 
 import lca
@@ -142,25 +143,14 @@ def test_the_progress_of_a_cluster_run_follows_the_gathering(dask_client, bloom,
     assert result.values.shape[-1] == 3000
     # on a terminal, `lca run --dask` draws the local run's bar on stderr (stdout: the table)
 
-    class Terminal:
-        text = ""
-
-        def isatty(self):
-            return True
-
-        def write(self, text):
-            Terminal.text += text
-
-        def flush(self):
-            pass
-
     monkeypatch.setattr(
         lca.progress, "ProgressBar", functools.partial(ProgressBar, delay=0.0, mininterval=0.0)
     )
-    monkeypatch.setattr(sys, "stderr", Terminal())
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
     args = ["run", str(EXAMPLE), "--iterations", "3000", "--seed", "5", "--format", "csv"]
     assert main([*args, "--dask", dask_client.scheduler.address]) == 0
-    assert "3000/3000" in Terminal.text and " iterations/s]" in Terminal.text
+    assert "3000/3000" in terminal.text and " iterations/s]" in terminal.text
     assert "iterations" not in capsys.readouterr().out.splitlines()[0]  # the CSV header, no bar
 
 
