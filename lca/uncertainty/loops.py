@@ -110,7 +110,7 @@ class BlockFactors:
     degree ordering eliminates first the activities that make little fill, so ``L11`` and
     ``U11`` are nearly diagonal and their inverses stay sparse, while the last pivots fill
     ``L22`` and ``U22`` to a dense block (the trailing 150 of the 300 activities of a random
-    loop hold 86% of its factors). The leading blocks are applied as sparse matrix products
+    loop hold 84% of its factors). The leading blocks are applied as sparse matrix products
     (``L11^-1``, ``L21``, ``U12``, ``U11^-1``), the trailing one by LAPACK's triangular
     solves (BLAS level 3) on a dense array; ``k`` is chosen to minimise the cost of one
     solve (:func:`split`), from 0 (all dense) to the size of the loop (all sparse).
@@ -123,11 +123,10 @@ class BlockFactors:
     ``A``, with the transposed blocks).
     """
 
-    def __init__(self, lu: spla.SuperLU | Transposed, plan: Split | None = None):
+    def __init__(self, lu: spla.SuperLU | Transposed, plan: Split):
         self.transposed = isinstance(lu, Transposed)
         own = lu.lu if self.transposed else lu
         lower, upper = own.L.tocsc(), own.U.tocsc()
-        plan = split(lower, upper) if plan is None else plan
         self.k = k = plan.k
         l11, u11 = plan.inverses
         l21, u12 = lower[k:, :k], upper[:k, k:]
@@ -205,17 +204,21 @@ def split(lower: sp.csc_matrix, upper: sp.csc_matrix, k: int | None = None, limi
     if not possible.any() or bound[possible].min() >= limit:
         return Split(0, np.inf, (sp.csr_matrix((0, 0)), sp.csr_matrix((0, 0))))
     kmax = int(np.flatnonzero(possible)[-1])
-    inverse_l, inverse_u = np.zeros((kmax, kmax), order="F"), np.zeros((kmax, kmax), order="F")
+    # U's inverse is grown as that of U^T, a lower triangle too
+    upper_t = upper.T.tocsc()
+    inverse_l, inverse_ut = np.zeros((kmax, kmax), order="F"), np.zeros((kmax, kmax), order="F")
     cost = np.full(n + 1, np.inf)
     cost[0] = n * n + SPARSE_COST * crossing[0] if possible[0] else np.inf
     counted = 0.0  # non-zeros of the inverses so far
     for j0 in range(0, kmax, INVERSE_PANEL):
         j1 = min(j0 + INVERSE_PANEL, kmax)
-        _grow_inverses(lower, upper, inverse_l, inverse_u, j0, j1)
+        _grow_inverse(lower, inverse_l, j0, j1, unit=True)
+        _grow_inverse(upper_t, inverse_ut, j0, j1, unit=False)
         # the non-zeros of the inverses of the leading blocks of sides j0 + 1 .. j1
-        rows = np.count_nonzero(inverse_l[j0:j1, :j1], axis=1)
-        cols = np.count_nonzero(inverse_u[:j1, j0:j1], axis=0)
-        inverses = counted + np.cumsum(rows + cols)
+        rows = np.count_nonzero(inverse_l[j0:j1, :j1], axis=1) + np.count_nonzero(
+            inverse_ut[j0:j1, :j1], axis=1
+        )
+        inverses = counted + np.cumsum(rows)
         counted = float(inverses[-1])
         known = slice(j0 + 1, j1 + 1)
         cost[known] = np.where(
@@ -226,37 +229,27 @@ def split(lower: sp.csc_matrix, upper: sp.csc_matrix, k: int | None = None, limi
         if not later.any() or bound[later].min() >= min(cost.min(), limit):
             break
     best = int(np.argmin(cost))
-    pair = (sp.csr_matrix(inverse_l[:best, :best]), sp.csr_matrix(inverse_u[:best, :best]))
+    pair = (sp.csr_matrix(inverse_l[:best, :best]), sp.csr_matrix(inverse_ut[:best, :best].T))
     return Split(best, float(cost[best]), pair)
 
 
-def _grow_inverses(
-    lower: sp.csc_matrix, upper: sp.csc_matrix, inverse_l: np.ndarray, inverse_u: np.ndarray, j0: int, j1: int
-) -> None:
-    """Extend the inverses of ``L[:j0, :j0]`` and ``U[:j0, :j0]`` to side ``j1``, in place.
+def _grow_inverse(triangle: sp.csc_matrix, inverse: np.ndarray, j0: int, j1: int, unit: bool) -> None:
+    """Extend the inverse of the lower ``triangle[:j0, :j0]`` to side ``j1``, in place.
 
-    With ``L[:j1, :j1] = [A 0; B C]``, the new rows of its inverse are ``-C^-1 B A^-1``;
-    with ``U[:j1, :j1] = [A B; 0 C]``, the new columns ``-A^-1 B C^-1``. ``B`` is sparse,
-    ``C`` a small triangle: sparse products and LAPACK's triangular solves only (the same
-    bits on any number of threads; LAPACK's own inversion and dense products are not).
+    With ``triangle[:j1, :j1] = [A 0; B C]``, the new rows of its inverse are
+    ``[-C^-1 B A^-1, C^-1]``: ``B`` is sparse, ``C`` a small triangle, so sparse products and
+    LAPACK's triangular solves only (the same bits on any number of threads; LAPACK's own
+    inversion and dense products are not).
     """
     old, new = slice(0, j0), slice(j0, j1)
     rhs = np.zeros((j1 - j0, j1), order="F")
     rhs[:, j0:] = np.eye(j1 - j0)
     if j0:  # B A^-1, from the rows of A^-1 that B uses
-        b = lower[new, old].tocsc()
+        b = triangle[new, old].tocsc()
         used = np.flatnonzero(np.diff(b.indptr))
-        rhs[:, :j0] = -(b[:, used] @ inverse_l[used, :j0])
-    c = lower[new, new].toarray(order="F")
-    inverse_l[new, :j1] = solve_triangular(c, rhs, lower=True, unit_diagonal=True, check_finite=False)
-    rhs = np.zeros((j1 - j0, j1), order="F")
-    rhs[:, j0:] = np.eye(j1 - j0)
-    if j0:  # the transpose of the new columns: C^-T [-B^T A^-T, I]
-        b = upper[old, new].tocsr()
-        used = np.flatnonzero(np.diff(b.indptr))
-        rhs[:, :j0] = -(b[used].T @ inverse_u[:j0, used].T)
-    c = upper[new, new].toarray(order="F")
-    inverse_u[:j1, new] = solve_triangular(c, rhs, trans="T", check_finite=False).T
+        rhs[:, :j0] = -(b[:, used] @ inverse[used, :j0])
+    c = triangle[new, new].toarray(order="F")
+    inverse[new, :j1] = solve_triangular(c, rhs, lower=True, unit_diagonal=unit, check_finite=False)
 
 
 def _prefix(index: np.ndarray, n: int) -> np.ndarray:

@@ -498,6 +498,9 @@ class Propagator:
                 return self.space.standardise(source(start, stop))
             return stream.uniforms(start, stop)
 
+        def kept_rows(start: int, stop: int) -> np.ndarray | None:
+            return inputs[start:stop] if kept else None
+
         def prepare(start: int, stop: int, entries: bool) -> tuple[np.ndarray | DrawnEntries, float, float]:
             """A chunk's draws and, when ``entries``, its matrix entries; the seconds of each."""
             t0 = time.perf_counter()
@@ -505,7 +508,7 @@ class Propagator:
             t1 = time.perf_counter()
             if not entries:
                 return u, t1 - t0, 0.0
-            return self.entries(u, inputs[start:stop] if kept else None), t1 - t0, time.perf_counter() - t1
+            return self.entries(u, kept_rows(start, stop)), t1 - t0, time.perf_counter() - t1
 
         fallbacks: list[int] = []
         # the next chunk is drawn in a second thread while this one is solved (NumPy releases
@@ -524,7 +527,7 @@ class Propagator:
                     pending = pool.submit(prepare, stop, min(stop + chunk, iterations), in_thread)
                 t0 = time.perf_counter()
                 if not isinstance(drawn, DrawnEntries):
-                    drawn = self.entries(drawn, inputs[start:stop] if kept else None)
+                    drawn = self.entries(drawn, kept_rows(start, stop))
                     entries_s = time.perf_counter() - t0
                 t1 = time.perf_counter()
                 values[:, :, start:stop] = self.impacts(drawn, start, fallbacks)

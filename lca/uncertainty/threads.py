@@ -24,8 +24,8 @@ from functools import cache
 from typing import Any
 
 _LOCK = threading.Lock()
-_held: list[Any] = []  # the limiter of the runs under way, and how many there are
-_runs = 0
+_runs = 0  # runs under way
+_limiter: Any = None  # their BLAS limit, restored when the last ends
 
 
 @contextmanager
@@ -33,18 +33,19 @@ def beside_draws() -> Iterator[None]:
     """BLAS on one core fewer than the process may use (at least one, and never more than it
     had) in the ``with`` block. Runs that overlap (in threads of their own) share one limit,
     and the last one to end restores the threads as they were before the first."""
-    global _runs
+    global _runs, _limiter
     with _LOCK:
         if not _runs:
-            _held[:] = [_limit()]
+            _limiter = _limit()
         _runs += 1
     try:
         yield
     finally:
         with _LOCK:
             _runs -= 1
-            if not _runs and _held[0] is not None:
-                _held.pop().restore_original_limits()
+            if not _runs and _limiter is not None:
+                _limiter.restore_original_limits()
+                _limiter = None
 
 
 def _limit() -> Any:
